@@ -1,0 +1,3 @@
+//! The `tuilerie` command.
+
+fn main() {}

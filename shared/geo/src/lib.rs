@@ -1,0 +1,1 @@
+//! Tuilerie geo.
