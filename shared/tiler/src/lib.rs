@@ -1,0 +1,1 @@
+//! The Tuilerie tiling engine: a vector database in, a PMTiles archive of MVT tiles out.
