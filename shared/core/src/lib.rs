@@ -1,1 +1,18 @@
-//! Tuilerie core.
+//! The Tuilerie domain: workspaces, members and roles, creation and join requests, quotas, and
+//! the ports (traits) the use cases need. No AWS, SQL, HTTP or filesystem here.
+//!
+//! Start with [`service::Service`]: every use case of the product is one of its methods, and
+//! every rule (who may do what, which invariants hold) is enforced there or, when it must be
+//! atomic, by the [`ports::Records`] operation it calls.
+
+pub mod error;
+pub mod ids;
+pub mod ports;
+pub mod quota;
+pub mod request;
+pub mod role;
+pub mod service;
+pub mod user;
+pub mod workspace;
+
+pub use error::{Error, Result};

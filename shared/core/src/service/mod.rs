@@ -1,0 +1,1 @@
+//! The use cases of the product, one method each, over the ports.
