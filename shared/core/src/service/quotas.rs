@@ -1,0 +1,165 @@
+//! Quota use: figures with the 90 % warning, and reservations made before bytes are written,
+//! then committed or released.
+
+use serde::Serialize;
+
+use super::{parse_workspace_id, records_error, Service, RESERVATION_LIFETIME};
+use crate::error::{Error, Result};
+use crate::ids::{ReservationId, WorkspaceId};
+use crate::ports::RecordsError;
+use crate::quota::{statuses, Quota, QuotaStatus, Reservation};
+use crate::role::Action;
+use crate::user::Principal;
+use crate::workspace::Workspace;
+
+/// A workspace's use of its quotas.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsageView {
+    /// Every quota's figures.
+    pub quotas: Vec<QuotaStatus>,
+    /// Open reservations.
+    pub reservations: Vec<Reservation>,
+    /// True when any quota is at 90 % or more.
+    pub quota_warning: bool,
+}
+
+impl Service {
+    /// Quota figures and open reservations: for members and platform administrators.
+    pub async fn usage(&self, principal: &Principal, workspace: &str) -> Result<UsageView> {
+        let found = if principal.is_platform_admin() {
+            self.administered(principal, workspace).await?
+        } else {
+            self.access(principal, workspace, Action::View)
+                .await?
+                .workspace
+        };
+        let usage = self.records.usage(&found.id).await.map_err(records_error)?;
+        let reservations = self
+            .records
+            .reservations(&found.id)
+            .await
+            .map_err(records_error)?;
+        let quotas = statuses(&found.limits, &usage);
+        Ok(UsageView {
+            quota_warning: quotas.iter().any(|status| status.warning),
+            quotas,
+            reservations,
+        })
+    }
+
+    /// Reserves bytes of a storage quota before writing them (editors and above).
+    pub async fn reserve(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        quota: Quota,
+        amount: u64,
+    ) -> Result<Reservation> {
+        let access = self
+            .writable(principal, workspace, Action::EditData)
+            .await?;
+        if quota == Quota::Streams {
+            return Err(Error::invalid(
+                "quota",
+                "stream slots are taken by publishing a stream, not reserved directly",
+            ));
+        }
+        self.reserve_for(&access.workspace, quota, amount).await
+    }
+
+    /// Reserves an amount of a quota for a workspace; the pipeline uses it directly.
+    pub async fn reserve_for(
+        &self,
+        workspace: &Workspace,
+        quota: Quota,
+        amount: u64,
+    ) -> Result<Reservation> {
+        if amount == 0 {
+            return Err(Error::invalid("amount", "`amount` must be at least 1"));
+        }
+        let now = self.clock.now();
+        let reservation = Reservation {
+            id: ReservationId::generate(&self.ids.fresh()),
+            workspace: workspace.id.clone(),
+            quota,
+            amount,
+            created_at: now,
+            expires_at: now + RESERVATION_LIFETIME,
+        };
+        let limit = workspace.limits.of(quota);
+        match self.records.reserve(&reservation, limit).await {
+            Ok(()) => Ok(reservation),
+            Err(RecordsError::QuotaExceeded { held, limit }) => Err(Error::QuotaExceeded {
+                quota,
+                needed: amount,
+                free: limit.saturating_sub(held),
+                limit,
+            }),
+            Err(other) => Err(records_error(other)),
+        }
+    }
+
+    /// Commits a reservation once its bytes are written (editors and above).
+    pub async fn commit_reservation(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        id: &str,
+    ) -> Result<Reservation> {
+        let access = self
+            .writable(principal, workspace, Action::EditData)
+            .await?;
+        let parsed = parse_reservation(id)?;
+        self.records
+            .commit_reservation(&access.workspace.id, &parsed)
+            .await
+            .map_err(|error| reservation_error(error, id))
+    }
+
+    /// Releases a reservation whose bytes were not written (editors and above; allowed while
+    /// suspended, since it only frees).
+    pub async fn release_reservation(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        id: &str,
+    ) -> Result<Reservation> {
+        let access = self.access(principal, workspace, Action::EditData).await?;
+        let parsed = parse_reservation(id)?;
+        self.records
+            .release_reservation(&access.workspace.id, &parsed)
+            .await
+            .map_err(|error| reservation_error(error, id))
+    }
+
+    /// Whether any quota of the workspace is at 90 % or more; false if it cannot be told.
+    pub async fn quota_warning(&self, workspace: &str) -> bool {
+        let Ok(id) = parse_workspace_id(workspace) else {
+            return false;
+        };
+        self.warning_of(&id).await.unwrap_or(false)
+    }
+
+    async fn warning_of(&self, id: &WorkspaceId) -> Result<bool> {
+        let Some(found) = self.records.workspace(id).await.map_err(records_error)? else {
+            return Ok(false);
+        };
+        let usage = self.records.usage(id).await.map_err(records_error)?;
+        Ok(statuses(&found.limits, &usage)
+            .iter()
+            .any(|status| status.warning))
+    }
+}
+
+fn parse_reservation(id: &str) -> Result<ReservationId> {
+    ReservationId::parse(id).map_err(|_| Error::not_found(format!("reservation {id}")))
+}
+
+fn reservation_error(error: RecordsError, id: &str) -> Error {
+    match error {
+        RecordsError::NotFound => {
+            Error::not_found(format!("reservation {id} (already committed or released?)"))
+        }
+        other => records_error(other),
+    }
+}

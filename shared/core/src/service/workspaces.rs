@@ -1,0 +1,220 @@
+//! Workspaces: seeing them, the public directory, owner settings, and platform administration
+//! (quotas, suspension).
+
+use serde::{Deserialize, Serialize};
+
+use super::{records_error, Approval, Service};
+use crate::error::Result;
+use crate::ids::{check_text, WorkspaceId};
+use crate::quota::{statuses, QuotaStatus};
+use crate::request::JoinState;
+use crate::role::{Action, Role};
+use crate::user::Principal;
+use crate::workspace::{Status, Visibility, Workspace, DESCRIPTION_MAX, NAME_MAX};
+
+/// A workspace as its members (and platform administrators) see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceView {
+    /// The workspace.
+    #[serde(flatten)]
+    pub workspace: Workspace,
+    /// The caller's role; absent for platform administrators who are not members.
+    pub role: Option<Role>,
+    /// Every quota's figures.
+    pub quotas: Vec<QuotaStatus>,
+    /// True when any quota is at 90 % or more.
+    pub quota_warning: bool,
+}
+
+/// A public workspace as listed in the directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryEntry {
+    /// Identifier.
+    pub id: WorkspaceId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The caller's role if they are a member.
+    pub role: Option<Role>,
+    /// Whether the caller has a pending join request.
+    pub join_request_pending: bool,
+}
+
+/// Owner changes to a workspace; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspacePatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New visibility.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+}
+
+impl Service {
+    /// The caller's workspaces, with their role.
+    pub async fn my_workspaces(&self, principal: &Principal) -> Result<Vec<WorkspaceView>> {
+        let user = principal.user()?;
+        let memberships = self
+            .records
+            .memberships_of(&user.id)
+            .await
+            .map_err(records_error)?;
+        let mut views = Vec::with_capacity(memberships.len());
+        for member in memberships {
+            if let Some(workspace) = self
+                .records
+                .workspace(&member.workspace)
+                .await
+                .map_err(records_error)?
+            {
+                views.push(self.view(workspace, Some(member.role)).await?);
+            }
+        }
+        views.sort_by(|a, b| a.workspace.name.cmp(&b.workspace.name));
+        Ok(views)
+    }
+
+    /// Public workspaces any registered user may ask to join.
+    pub async fn directory(&self, principal: &Principal) -> Result<Vec<DirectoryEntry>> {
+        let user = principal.user()?;
+        let workspaces = self
+            .records
+            .public_workspaces()
+            .await
+            .map_err(records_error)?;
+        let memberships = self
+            .records
+            .memberships_of(&user.id)
+            .await
+            .map_err(records_error)?;
+        let requests = self
+            .records
+            .join_requests_by(&user.id)
+            .await
+            .map_err(records_error)?;
+        Ok(workspaces
+            .into_iter()
+            .map(|workspace| DirectoryEntry {
+                role: memberships
+                    .iter()
+                    .find(|member| member.workspace == workspace.id)
+                    .map(|member| member.role),
+                join_request_pending: requests.iter().any(|request| {
+                    request.workspace == workspace.id && request.state == JoinState::Pending
+                }),
+                id: workspace.id,
+                name: workspace.name,
+                description: workspace.description,
+            })
+            .collect())
+    }
+
+    /// One workspace: for its members, and for platform administrators.
+    pub async fn workspace(&self, principal: &Principal, workspace: &str) -> Result<WorkspaceView> {
+        if principal.is_platform_admin() {
+            let user = principal.user()?;
+            let (found, member) = self.visible(user, workspace).await?;
+            return self.view(found, member.map(|member| member.role)).await;
+        }
+        let access = self.access(principal, workspace, Action::View).await?;
+        self.view(access.workspace, Some(access.member.role)).await
+    }
+
+    /// Renames, re-describes or changes the visibility of a workspace (owners).
+    pub async fn update_workspace(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        patch: WorkspacePatch,
+    ) -> Result<WorkspaceView> {
+        let access = self
+            .writable(principal, workspace, Action::ManageWorkspace)
+            .await?;
+        let mut updated = access.workspace;
+        if let Some(name) = patch.name {
+            updated.name = check_text("name", &name, 1, NAME_MAX)?;
+        }
+        if let Some(description) = patch.description {
+            updated.description = check_text("description", &description, 0, DESCRIPTION_MAX)?;
+        }
+        if let Some(visibility) = patch.visibility {
+            updated.visibility = visibility;
+        }
+        self.records
+            .update_workspace(&updated)
+            .await
+            .map_err(records_error)?;
+        self.view(updated, Some(access.member.role)).await
+    }
+
+    /// Deletes a workspace with its members and requests (owners).
+    pub async fn delete_workspace(&self, principal: &Principal, workspace: &str) -> Result<()> {
+        let access = self
+            .writable(principal, workspace, Action::ManageWorkspace)
+            .await?;
+        self.records
+            .delete_workspace(&access.workspace.id)
+            .await
+            .map_err(records_error)
+    }
+
+    /// Changes a workspace's plan and limits (platform administrators).
+    pub async fn set_limits(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        approval: Approval,
+    ) -> Result<WorkspaceView> {
+        let mut found = self.administered(principal, workspace).await?;
+        found.limits = approval.limits();
+        found.plan = approval.plan;
+        self.records
+            .update_workspace(&found)
+            .await
+            .map_err(records_error)?;
+        self.view(found, None).await
+    }
+
+    /// Suspends or reactivates a workspace (platform administrators).
+    pub async fn set_status(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        status: Status,
+    ) -> Result<WorkspaceView> {
+        let mut found = self.administered(principal, workspace).await?;
+        found.status = status;
+        self.records
+            .update_workspace(&found)
+            .await
+            .map_err(records_error)?;
+        self.view(found, None).await
+    }
+
+    /// Builds a view with the workspace's current quota figures.
+    pub(crate) async fn view(
+        &self,
+        workspace: Workspace,
+        role: Option<Role>,
+    ) -> Result<WorkspaceView> {
+        let usage = self
+            .records
+            .usage(&workspace.id)
+            .await
+            .map_err(records_error)?;
+        let quotas = statuses(&workspace.limits, &usage);
+        let quota_warning = quotas.iter().any(|status| status.warning);
+        Ok(WorkspaceView {
+            workspace,
+            role,
+            quotas,
+            quota_warning,
+        })
+    }
+}
