@@ -1,1 +1,3 @@
 //! Test helpers shared by the integration tests.
+
+pub mod contract;
