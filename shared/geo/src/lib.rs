@@ -1,8 +1,18 @@
 //! The Tuilerie geodata engine.
 //!
-//! `read` turns uploaded files into streams of features per layer, `crs` detects and reprojects
-//! coordinate reference systems, `vectordb` stores the integrated data (one FlatGeobuf per layer
-//! and a [`schema::Schema`] document), and `tiler` turns a vector database into a PMTiles
-//! archive of Mapbox Vector Tiles.
+//! [`ingest`] turns uploaded files into a vector database: readers stream features per layer,
+//! `crs` detects and reprojects coordinate reference systems, [`vectordb`] stores the integrated
+//! data (one FlatGeobuf per layer and a [`schema::Schema`] document).
 
+mod crs;
+pub mod error;
+pub mod feature;
+pub mod ingest;
+pub mod names;
+mod read;
 pub mod schema;
+pub mod vectordb;
+mod wkb;
+mod wkt_crs;
+
+pub use error::IngestError;

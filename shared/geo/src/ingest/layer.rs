@@ -1,0 +1,324 @@
+//! Streams one layer through reprojection and validation into its FlatGeobuf file.
+//!
+//! A reader thread decodes features in batches; batches are reprojected and validated in
+//! parallel (rayon) and written in order. Memory stays bounded by a few batches.
+
+use super::{group_digits, Issue, Limits};
+use crate::crs::{self, Crs, CrsHint, Reprojector};
+use crate::error::{IngestError, Result};
+use crate::feature::{FeatureResult, Skip, Value};
+use crate::names::UniqueNames;
+use crate::read::LayerReader;
+use crate::schema::{FieldSchema, LayerSchema, SkippedFeature};
+use crate::vectordb::writer::LayerWriter;
+use geo::BoundingRect;
+use geo_types::Geometry;
+use rayon::prelude::*;
+use std::path::Path;
+
+const BATCH: usize = 512;
+
+struct Ready {
+    geometry: Geometry<f64>,
+    values: Vec<Value>,
+    bbox: Option<[f64; 4]>,
+    looks_like_degrees: bool,
+}
+
+#[derive(Default)]
+struct Stats {
+    written: u64,
+    skipped: u64,
+    listed: Vec<SkippedFeature>,
+    extent: Option<[f64; 4]>,
+    types: Vec<String>,
+    degree_like: u64,
+}
+
+fn type_name(geometry: &Geometry<f64>) -> &'static str {
+    match geometry {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+fn is_empty(geometry: &Geometry<f64>) -> bool {
+    use geo::CoordsIter;
+    geometry.coords_count() == 0
+}
+
+fn range_hint(crs: &Crs) -> String {
+    if crs.projected {
+        format!(
+            "are the coordinates really in {}? Choose the right CRS when uploading",
+            crs.label
+        )
+    } else {
+        format!("is the file in a projected CRS (e.g. EPSG:2154) rather than {}? Choose its CRS when uploading", crs.label)
+    }
+}
+
+/// Reprojects and validates one feature.
+fn process(
+    feature: FeatureResult,
+    reprojector: Option<&Reprojector>,
+    crs: &Crs,
+    fields: &[FieldSchema],
+    limits: &Limits,
+) -> std::result::Result<Ready, Skip> {
+    let feature = feature?;
+    let number = feature.number;
+    let skip = |reason: String| Skip { number, reason };
+    for (value, field) in feature.values.iter().zip(fields) {
+        if value.text_len() > limits.max_value_bytes {
+            return Err(skip(format!(
+                "attribute `{}` holds {} bytes, more than the {} allowed; shorten it or leave the column out",
+                field.original_name,
+                group_digits(value.text_len() as u64),
+                group_digits(limits.max_value_bytes as u64)
+            )));
+        }
+    }
+    let mut geometry = feature
+        .geometry
+        .ok_or_else(|| skip("the feature has no geometry".to_string()))?;
+    if is_empty(&geometry) {
+        return Err(skip("the geometry is empty".to_string()));
+    }
+    let source_box = geometry.bounding_rect();
+    let looks_like_degrees = crs.projected
+        && source_box.is_some_and(|r| {
+            r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
+        });
+    if let Some(reprojector) = reprojector {
+        reprojector
+            .project(&mut geometry)
+            .map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
+    }
+    let mut problem = None;
+    let _ = crs::for_each_coord(&mut geometry, &mut |c| {
+        let reason = if !c.x.is_finite() || !c.y.is_finite() {
+            "a coordinate is not a finite number".to_string()
+        } else if c.y.abs() > 90.0 + 1e-9 {
+            format!("latitude {} is out of range", c.y)
+        } else if c.x.abs() > 180.0 + 1e-9 {
+            format!("longitude {} is out of range", c.x)
+        } else {
+            return Ok(());
+        };
+        problem = Some(reason);
+        Err(String::new())
+    });
+    if let Some(reason) = problem {
+        return Err(skip(format!("{reason}; {}", range_hint(crs))));
+    }
+    let bbox = geometry
+        .bounding_rect()
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    Ok(Ready {
+        geometry,
+        values: feature.values,
+        bbox,
+        looks_like_degrees,
+    })
+}
+
+/// Writes one layer; `None` when the layer holds no feature at all.
+pub(crate) fn write(
+    reader: Box<dyn LayerReader>,
+    crs_override: Option<&CrsHint>,
+    output_dir: &Path,
+    names: &mut UniqueNames,
+    limits: &Limits,
+    warnings: &mut Vec<Issue>,
+) -> Result<Option<LayerSchema>> {
+    let info = reader.info().clone();
+    let issue = |code: &str, message: String| Issue {
+        code: code.to_string(),
+        file: info.source.clone(),
+        layer: Some(info.name.clone()),
+        message,
+    };
+    for warning in &info.warnings {
+        warnings.push(issue(
+            "reader",
+            format!("`{}` layer `{}`: {warning}", info.source, info.name),
+        ));
+    }
+    let unknown = |found: String| IngestError::UnknownCrs {
+        file: info.source.clone(),
+        layer: Some(info.name.clone()),
+        found,
+    };
+    let crs = crs::resolve(crs_override.unwrap_or(&info.crs)).map_err(unknown)?;
+    if let Some(proj) = &crs.proj {
+        Reprojector::new(proj).map_err(|e| unknown(format!("{} ({e})", crs.label)))?;
+    }
+    let mut field_names = UniqueNames::new(&[]);
+    let fields: Vec<FieldSchema> = info
+        .fields
+        .iter()
+        .map(|f| FieldSchema {
+            name: field_names.claim(&f.name, "field"),
+            original_name: f.name.clone(),
+            kind: f.kind,
+        })
+        .collect();
+    let name = names.claim(&info.name, "layer");
+    let file = format!("{name}.fgb");
+    let output = |detail: String| IngestError::Output {
+        path: output_dir.join(&file),
+        detail,
+    };
+    let mut writer = LayerWriter::new(&name, &fields).map_err(output)?;
+    let mut stats = Stats::default();
+
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FeatureResult>>(4);
+        let handle = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let result = reader.read(&mut |feature| {
+                batch.push(feature);
+                if batch.len() >= BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    tx.send(full)
+                        .map_err(|_| IngestError::malformed("", None, "reading was interrupted"))?;
+                }
+                Ok(())
+            });
+            if result.is_ok() && !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            result
+        });
+        let mut write_result = Ok(());
+        for batch in rx.iter() {
+            let processed: Vec<_> = batch
+                .into_par_iter()
+                .map_init(
+                    || crs.proj.as_deref().and_then(|p| Reprojector::new(p).ok()),
+                    |reprojector, feature| {
+                        process(feature, reprojector.as_ref(), &crs, &fields, limits)
+                    },
+                )
+                .collect();
+            for item in processed {
+                match item {
+                    Ok(ready) => {
+                        stats.record(&ready);
+                        if let Err(e) = writer.add(ready.geometry, &ready.values) {
+                            write_result = Err(output(e));
+                            break;
+                        }
+                    }
+                    Err(skip) => stats.skip(skip, limits),
+                }
+            }
+            if write_result.is_err() {
+                break;
+            }
+        }
+        drop(rx);
+        let read_result = match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        write_result?;
+        read_result
+    })?;
+
+    if stats.written == 0 {
+        if let Some(first) = stats.listed.first() {
+            return Err(IngestError::InvalidFeatures {
+                file: info.source.clone(),
+                layer: info.name.clone(),
+                count: stats.skipped,
+                feature: first.feature,
+                reason: first.reason.clone(),
+            });
+        }
+        warnings.push(issue(
+            "empty_layer",
+            format!(
+                "`{}` layer `{}` holds no feature and was left out",
+                info.source, info.name
+            ),
+        ));
+        return Ok(None);
+    }
+    writer.finish(&output_dir.join(&file)).map_err(output)?;
+    if let Some(first) = stats.listed.first() {
+        warnings.push(issue(
+            "skipped_features",
+            format!(
+                "`{}` layer `{}`: {} features were skipped, first at feature {}: {}",
+                info.source,
+                info.name,
+                group_digits(stats.skipped),
+                group_digits(first.feature),
+                first.reason
+            ),
+        ));
+    }
+    if stats.degree_like == stats.written {
+        warnings.push(issue(
+            "suspicious_crs",
+            format!(
+                "`{}` layer `{}`: the coordinates look like degrees; is the file in EPSG:4326 rather than {}?",
+                info.source, info.name, crs.label
+            ),
+        ));
+    }
+    Ok(Some(LayerSchema {
+        name,
+        original_name: info.name.clone(),
+        source: info.source.clone(),
+        file,
+        source_crs: crs.label.clone(),
+        geometry_types: stats.types,
+        fields,
+        feature_count: stats.written,
+        extent: stats.extent,
+        skipped_count: stats.skipped,
+        skipped: stats.listed,
+    }))
+}
+
+impl Stats {
+    fn record(&mut self, ready: &Ready) {
+        self.written += 1;
+        if ready.looks_like_degrees {
+            self.degree_like += 1;
+        }
+        let kind = type_name(&ready.geometry);
+        if !self.types.iter().any(|t| t == kind) {
+            self.types.push(kind.to_string());
+        }
+        if let Some(b) = ready.bbox {
+            self.extent = Some(match self.extent {
+                None => b,
+                Some(e) => [
+                    e[0].min(b[0]),
+                    e[1].min(b[1]),
+                    e[2].max(b[2]),
+                    e[3].max(b[3]),
+                ],
+            });
+        }
+    }
+
+    fn skip(&mut self, skip: Skip, limits: &Limits) {
+        self.skipped += 1;
+        if self.listed.len() < limits.max_skipped_listed {
+            self.listed.push(SkippedFeature {
+                feature: skip.number,
+                reason: skip.reason,
+            });
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! FlatGeobuf: header columns and CRS, features streamed in file order.
+
+use super::{LayerInfo, LayerReader, Sink};
+use crate::crs::CrsHint;
+use crate::error::{guard, IngestError, Result};
+use crate::feature::{RawFeature, Skip, SourceField, Value};
+use crate::ingest::Limits;
+use crate::schema::FieldKind;
+use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader};
+use geozero::{ColumnValue, PropertyProcessor, ToGeo};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+fn kind(column: ColumnType) -> FieldKind {
+    match column {
+        ColumnType::Byte
+        | ColumnType::UByte
+        | ColumnType::Short
+        | ColumnType::UShort
+        | ColumnType::Int
+        | ColumnType::UInt
+        | ColumnType::Long
+        | ColumnType::ULong => FieldKind::Integer,
+        ColumnType::Float | ColumnType::Double => FieldKind::Float,
+        ColumnType::Bool => FieldKind::Boolean,
+        ColumnType::DateTime => FieldKind::Date,
+        _ => FieldKind::String,
+    }
+}
+
+fn open_reader(path: &Path, display: &str) -> Result<FgbReader<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    FgbReader::open(BufReader::with_capacity(1 << 16, file)).map_err(|e| {
+        IngestError::malformed(display, None, format!("not a valid FlatGeobuf file ({e})"))
+    })
+}
+
+/// Opens a FlatGeobuf file: one layer.
+pub(crate) fn open(
+    path: &Path,
+    display: &str,
+    _limits: &Limits,
+) -> Result<Vec<Box<dyn LayerReader>>> {
+    guard(display, None, || {
+        let reader = open_reader(path, display)?;
+        let header = reader.header();
+        let name = header
+            .name()
+            .filter(|n| !n.trim().is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| super::stem(path));
+        let crs = match header.crs() {
+            Some(crs)
+                if crs.code() > 0 && crs.org().is_none_or(|o| o.eq_ignore_ascii_case("EPSG")) =>
+            {
+                CrsHint::Epsg(crs.code() as u32)
+            }
+            Some(crs) => match crs.wkt() {
+                Some(wkt) if !wkt.trim().is_empty() => CrsHint::Text(wkt.to_string()),
+                _ => match (crs.org(), crs.code_string()) {
+                    (Some(org), Some(code)) => CrsHint::Text(format!("{org}:{code}")),
+                    _ => CrsHint::Wgs84,
+                },
+            },
+            None => CrsHint::Wgs84,
+        };
+        let fields = header
+            .columns()
+            .map(|columns| {
+                columns
+                    .iter()
+                    .map(|c| SourceField {
+                        name: c.name().to_string(),
+                        kind: kind(c.type_()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let info = LayerInfo {
+            name,
+            source: display.to_string(),
+            crs,
+            fields,
+            warnings: Vec::new(),
+        };
+        Ok(vec![Box::new(FgbLayer {
+            path: path.to_path_buf(),
+            info,
+        }) as Box<dyn LayerReader>])
+    })
+}
+
+struct FgbLayer {
+    path: PathBuf,
+    info: LayerInfo,
+}
+
+struct Collect<'a> {
+    values: &'a mut [Value],
+}
+
+impl PropertyProcessor for Collect<'_> {
+    fn property(
+        &mut self,
+        i: usize,
+        _name: &str,
+        value: &ColumnValue,
+    ) -> geozero::error::Result<bool> {
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = crate::vectordb::column_value(value);
+        }
+        Ok(false)
+    }
+}
+
+impl LayerReader for FgbLayer {
+    fn info(&self) -> &LayerInfo {
+        &self.info
+    }
+
+    fn read(self: Box<Self>, sink: Sink<'_>) -> Result<()> {
+        let display = self.info.source.clone();
+        let layer = self.info.name.clone();
+        guard(&display, Some(&layer), || {
+            let malformed = |e: flatgeobuf::Error| {
+                IngestError::malformed(
+                    &display,
+                    Some(&layer),
+                    format!("the FlatGeobuf content is damaged ({e})"),
+                )
+            };
+            let mut features = open_reader(&self.path, &display)?
+                .select_all_seq()
+                .map_err(malformed)?;
+            let mut number = 0u64;
+            while let Some(feature) = features.next().map_err(malformed)? {
+                number += 1;
+                let geometry = match feature.geometry() {
+                    None => Ok(None),
+                    Some(_) => feature.to_geo().map(Some).map_err(|e| Skip {
+                        number,
+                        reason: format!("invalid geometry ({e})"),
+                    }),
+                };
+                let result = geometry.and_then(|geometry| {
+                    let mut values = vec![Value::Null; self.info.fields.len()];
+                    geozero::FeatureProperties::process_properties(
+                        feature,
+                        &mut Collect {
+                            values: &mut values,
+                        },
+                    )
+                    .map_err(|e| Skip {
+                        number,
+                        reason: format!("invalid attributes ({e})"),
+                    })?;
+                    Ok(RawFeature {
+                        number,
+                        geometry,
+                        values,
+                    })
+                });
+                sink(result)?;
+            }
+            Ok(())
+        })
+    }
+}

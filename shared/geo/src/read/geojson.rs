@@ -1,0 +1,199 @@
+//! GeoJSON FeatureCollection (or single Feature / geometry), streamed feature by feature: the
+//! document is never held in memory, only one feature at a time.
+
+use super::json_feature::{self, FieldCollector};
+use super::{LayerInfo, LayerReader, Sink};
+use crate::crs::CrsHint;
+use crate::error::{IngestError, Result};
+use crate::feature::SourceField;
+use crate::ingest::Limits;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+type Callback<'a> = dyn FnMut(Json) -> Result<()> + 'a;
+
+struct Document<'a, 'b> {
+    on_feature: &'a mut Callback<'b>,
+    failure: &'a mut Option<IngestError>,
+    crs: Option<String>,
+}
+
+struct Features<'a, 'b> {
+    on_feature: &'a mut Callback<'b>,
+    failure: &'a mut Option<IngestError>,
+}
+
+impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Features<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while let Some(feature) = seq.next_element::<Json>()? {
+            if let Err(error) = (self.on_feature)(feature) {
+                *self.failure = Some(error);
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Document<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut rest = Map::new();
+        let mut had_features = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "features" => {
+                    had_features = true;
+                    map.next_value_seed(Features {
+                        on_feature: self.on_feature,
+                        failure: self.failure,
+                    })?;
+                }
+                "crs" => {
+                    let crs: Json = map.next_value()?;
+                    self.crs = crs
+                        .pointer("/properties/name")
+                        .or_else(|| crs.pointer("/properties/code"))
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        });
+                }
+                "type" | "geometry" | "properties" | "coordinates" | "geometries" => {
+                    rest.insert(key, map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let kind = rest
+            .get("type")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
+        if kind == "FeatureCollection" || had_features {
+            return Ok(());
+        }
+        if kind.is_empty() {
+            return Err(de::Error::custom(
+                "the document has no `type` member; a GeoJSON FeatureCollection is expected",
+            ));
+        }
+        if let Err(error) = (self.on_feature)(Json::Object(rest)) {
+            *self.failure = Some(error);
+            return Err(de::Error::custom("stopped"));
+        }
+        Ok(())
+    }
+}
+
+/// Streams every feature of a GeoJSON file into `on_feature`; returns the legacy `crs` name.
+fn stream(path: &Path, display: &str, on_feature: &mut Callback<'_>) -> Result<Option<String>> {
+    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut deserializer =
+        serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
+    let mut failure = None;
+    let mut document = Document {
+        on_feature,
+        failure: &mut failure,
+        crs: None,
+    };
+    let outcome = deserializer
+        .deserialize_map(&mut document)
+        .and_then(|()| deserializer.end());
+    let crs = document.crs.take();
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    outcome.map_err(|error| {
+        IngestError::malformed(
+            display,
+            None,
+            format!(
+                "invalid GeoJSON at line {}, column {}: {}",
+                error.line(),
+                error.column(),
+                strip_position(&error.to_string())
+            ),
+        )
+    })?;
+    Ok(crs)
+}
+
+fn strip_position(message: &str) -> &str {
+    message.split(" at line ").next().unwrap_or(message)
+}
+
+/// Opens a GeoJSON file: one pass to discover fields and the CRS.
+pub(crate) fn open(
+    path: &Path,
+    display: &str,
+    _limits: &Limits,
+) -> Result<Vec<Box<dyn LayerReader>>> {
+    let mut collector = FieldCollector::default();
+    let crs = stream(path, display, &mut |feature| {
+        if let Some(properties) = json_feature::properties(&feature) {
+            collector.observe(properties);
+        }
+        Ok(())
+    })?;
+    let (fields, index) = collector.finish();
+    let info = LayerInfo {
+        name: super::stem(path),
+        source: display.to_string(),
+        crs: crs.map(CrsHint::Text).unwrap_or(CrsHint::Wgs84),
+        fields,
+        warnings: Vec::new(),
+    };
+    Ok(vec![Box::new(GeoJsonLayer {
+        path: path.to_path_buf(),
+        info,
+        index,
+    })])
+}
+
+struct GeoJsonLayer {
+    path: PathBuf,
+    info: LayerInfo,
+    index: HashMap<String, usize>,
+}
+
+impl LayerReader for GeoJsonLayer {
+    fn info(&self) -> &LayerInfo {
+        &self.info
+    }
+
+    fn read(self: Box<Self>, sink: Sink<'_>) -> Result<()> {
+        let fields: &[SourceField] = &self.info.fields;
+        let mut number = 0u64;
+        stream(&self.path, &self.info.source, &mut |feature| {
+            number += 1;
+            sink(json_feature::convert(number, &feature, fields, &self.index))
+        })?;
+        Ok(())
+    }
+}

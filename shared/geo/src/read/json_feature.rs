@@ -1,0 +1,219 @@
+//! Conversion of GeoJSON features held as `serde_json::Value` into raw features, and discovery
+//! of their attribute fields.
+
+use crate::feature::{FeatureResult, RawFeature, Skip, SourceField, Value};
+use crate::schema::FieldKind;
+use geo_types::{
+    Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
+};
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+
+/// Collects the fields of features and their types across a whole layer.
+#[derive(Debug, Default)]
+pub(crate) struct FieldCollector {
+    fields: Vec<SourceField>,
+    seen: Vec<bool>,
+    index: HashMap<String, usize>,
+}
+
+fn kind_of(value: &Json) -> Option<FieldKind> {
+    match value {
+        Json::Null => None,
+        Json::Bool(_) => Some(FieldKind::Boolean),
+        Json::Number(n) if n.is_i64() => Some(FieldKind::Integer),
+        Json::Number(_) => Some(FieldKind::Float),
+        _ => Some(FieldKind::String),
+    }
+}
+
+fn merge(a: FieldKind, b: FieldKind) -> FieldKind {
+    match (a, b) {
+        (a, b) if a == b => a,
+        (FieldKind::Integer, FieldKind::Float) | (FieldKind::Float, FieldKind::Integer) => {
+            FieldKind::Float
+        }
+        _ => FieldKind::String,
+    }
+}
+
+impl FieldCollector {
+    /// Records the properties of one feature.
+    pub fn observe(&mut self, properties: &Map<String, Json>) {
+        for (name, value) in properties {
+            let i = match self.index.get(name) {
+                Some(i) => *i,
+                None => {
+                    self.index.insert(name.clone(), self.fields.len());
+                    self.fields.push(SourceField {
+                        name: name.clone(),
+                        kind: FieldKind::String,
+                    });
+                    self.seen.push(false);
+                    self.fields.len() - 1
+                }
+            };
+            if let Some(kind) = kind_of(value) {
+                self.fields[i].kind = if self.seen[i] {
+                    merge(self.fields[i].kind, kind)
+                } else {
+                    kind
+                };
+                self.seen[i] = true;
+            }
+        }
+    }
+
+    /// The fields found, in order of first appearance.
+    pub fn finish(self) -> (Vec<SourceField>, HashMap<String, usize>) {
+        (self.fields, self.index)
+    }
+}
+
+fn coord(value: &Json) -> Result<Coord<f64>, String> {
+    let array = value
+        .as_array()
+        .ok_or("a position is not an array of numbers")?;
+    let number = |i: usize| {
+        array
+            .get(i)
+            .and_then(Json::as_f64)
+            .ok_or("a position needs at least two numbers")
+    };
+    Ok(Coord {
+        x: number(0)?,
+        y: number(1)?,
+    })
+}
+
+fn array(value: &Json) -> Result<&Vec<Json>, String> {
+    value.as_array().ok_or_else(|| {
+        "coordinates are not nested arrays as the geometry type requires".to_string()
+    })
+}
+
+fn line(value: &Json) -> Result<LineString<f64>, String> {
+    Ok(LineString(
+        array(value)?.iter().map(coord).collect::<Result<_, _>>()?,
+    ))
+}
+
+fn polygon(value: &Json) -> Result<Polygon<f64>, String> {
+    let mut rings = array(value)?
+        .iter()
+        .map(line)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
+    let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+    Ok(Polygon::new(exterior, rings.collect()))
+}
+
+/// Converts a GeoJSON geometry object; `Ok(None)` for `null`.
+pub(crate) fn geometry(value: &Json, depth: usize) -> Result<Option<Geometry<f64>>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    if depth > 16 {
+        return Err("geometry collections are nested too deeply".to_string());
+    }
+    let object = value.as_object().ok_or("the geometry is not an object")?;
+    let kind = object
+        .get("type")
+        .and_then(Json::as_str)
+        .ok_or("the geometry has no type")?;
+    if kind == "GeometryCollection" {
+        let members = object
+            .get("geometries")
+            .and_then(Json::as_array)
+            .ok_or("a GeometryCollection has no geometries array")?;
+        let mut parts = Vec::with_capacity(members.len());
+        for member in members {
+            if let Some(g) = geometry(member, depth + 1)? {
+                parts.push(g);
+            }
+        }
+        return Ok(Some(Geometry::GeometryCollection(
+            geo_types::GeometryCollection(parts),
+        )));
+    }
+    let coords = object
+        .get("coordinates")
+        .ok_or("the geometry has no coordinates")?;
+    Ok(Some(match kind {
+        "Point" => Geometry::Point(Point(coord(coords)?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            array(coords)?
+                .iter()
+                .map(|c| coord(c).map(Point))
+                .collect::<Result<_, _>>()?,
+        )),
+        "LineString" => Geometry::LineString(line(coords)?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            array(coords)?.iter().map(line).collect::<Result<_, _>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(coords)?),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
+            array(coords)?
+                .iter()
+                .map(polygon)
+                .collect::<Result<_, _>>()?,
+        )),
+        other => return Err(format!("unknown geometry type `{other}`")),
+    }))
+}
+
+fn value(json: &Json, kind: FieldKind) -> Value {
+    match (json, kind) {
+        (Json::Null, _) => Value::Null,
+        (Json::Bool(b), FieldKind::Boolean) => Value::Boolean(*b),
+        (Json::Number(n), FieldKind::Integer) => {
+            n.as_i64().map(Value::Integer).unwrap_or(Value::Null)
+        }
+        (Json::Number(n), FieldKind::Float) => n.as_f64().map(Value::Float).unwrap_or(Value::Null),
+        (Json::String(s), _) => Value::String(s.clone()),
+        (other, _) => Value::String(other.to_string()),
+    }
+}
+
+/// Converts one GeoJSON feature (or bare geometry) into a raw feature.
+pub(crate) fn convert(
+    number: u64,
+    feature: &Json,
+    fields: &[SourceField],
+    index: &HashMap<String, usize>,
+) -> FeatureResult {
+    let skip = |reason: String| Skip { number, reason };
+    let object = feature
+        .as_object()
+        .ok_or_else(|| skip("the feature is not a JSON object".to_string()))?;
+    let is_feature = object.get("type").and_then(Json::as_str) == Some("Feature");
+    let geometry_value = if is_feature {
+        object.get("geometry").unwrap_or(&Json::Null)
+    } else {
+        feature
+    };
+    let geometry = geometry(geometry_value, 0)
+        .map_err(|reason| skip(format!("invalid geometry: {reason}")))?;
+    let mut values = vec![Value::Null; fields.len()];
+    if let Some(properties) = object
+        .get("properties")
+        .and_then(Json::as_object)
+        .filter(|_| is_feature)
+    {
+        for (name, json) in properties {
+            if let Some(i) = index.get(name) {
+                values[*i] = value(json, fields[*i].kind);
+            }
+        }
+    }
+    Ok(RawFeature {
+        number,
+        geometry,
+        values,
+    })
+}
+
+/// The properties object of a feature, if any.
+pub(crate) fn properties(feature: &Json) -> Option<&Map<String, Json>> {
+    feature.get("properties").and_then(Json::as_object)
+}
