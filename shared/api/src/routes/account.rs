@@ -1,0 +1,38 @@
+//! The caller's own account: who they are, their workspaces, the directory.
+
+use axum::extract::State;
+use tuilerie_core::request::JoinRequest;
+use tuilerie_core::service::{DirectoryEntry, Me, WorkspaceView};
+
+use crate::error::Result;
+use crate::extract::{Caller, Json};
+use crate::state::AppState;
+
+/// `GET /me`.
+pub async fn me(State(state): State<AppState>, Caller(caller): Caller) -> Result<Json<Me>> {
+    Ok(Json(state.service.me(&caller).await?))
+}
+
+/// `GET /directory`.
+pub async fn directory(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<DirectoryEntry>>> {
+    Ok(Json(state.service.directory(&caller).await?))
+}
+
+/// `GET /workspaces`.
+pub async fn my_workspaces(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<WorkspaceView>>> {
+    Ok(Json(state.service.my_workspaces(&caller).await?))
+}
+
+/// `GET /join-requests`.
+pub async fn my_join_requests(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<JoinRequest>>> {
+    Ok(Json(state.service.my_join_requests(&caller).await?))
+}
