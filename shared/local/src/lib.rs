@@ -1,1 +1,3 @@
-//! Tuilerie local.
+//! Tuilerie adapters for one machine: the records port on SQLite.
+
+pub mod records;

@@ -1,0 +1,155 @@
+//! Quota books: one usage row per workspace and quota (used, reserved) and one row per open
+//! reservation, changed together in one transaction.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use tuilerie_core::ids::{ReservationId, WorkspaceId};
+use tuilerie_core::ports::RecordsError;
+use tuilerie_core::quota::{Quota, Reservation, Usage};
+
+use super::codec::{amount, amount_at, text_at, time, time_at};
+use super::error::{insert_new, Outcome};
+use super::immediate;
+
+const COLUMNS: &str = "id, workspace, quota, amount, created_at, expires_at";
+
+fn reservation_at(row: &Row<'_>) -> rusqlite::Result<Reservation> {
+    Ok(Reservation {
+        id: text_at(row, 0, "reservations.id")?,
+        workspace: text_at(row, 1, "reservations.workspace")?,
+        quota: text_at(row, 2, "reservations.quota")?,
+        amount: amount_at(row, 3)?,
+        created_at: time_at(row, 4)?,
+        expires_at: time_at(row, 5)?,
+    })
+}
+
+/// In one transaction: checks used + reserved + amount ≤ limit, stores the reservation and
+/// adds its amount to the reserved counter.
+pub(crate) fn reserve(
+    connection: &mut Connection,
+    reservation: &Reservation,
+    limit: u64,
+) -> Outcome<()> {
+    let transaction = immediate(connection)?;
+    let held = transaction
+        .query_row(
+            "SELECT used, reserved FROM usage WHERE workspace = ?1 AND quota = ?2",
+            [reservation.workspace.as_str(), reservation.quota.as_str()],
+            |row| Ok(amount_at(row, 0)?.saturating_add(amount_at(row, 1)?)),
+        )
+        .optional()?
+        .unwrap_or(0);
+    if held.saturating_add(reservation.amount) > limit {
+        return Err(RecordsError::QuotaExceeded { held, limit }.into());
+    }
+    insert_new(transaction.execute(
+        &format!("INSERT INTO reservations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        params![
+            reservation.id.as_str(),
+            reservation.workspace.as_str(),
+            reservation.quota.as_str(),
+            amount(reservation.amount)?,
+            time(&reservation.created_at),
+            time(&reservation.expires_at)
+        ],
+    ))?;
+    transaction.execute(
+        "INSERT INTO usage (workspace, quota, reserved) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (workspace, quota) DO UPDATE SET reserved = reserved + excluded.reserved",
+        params![
+            reservation.workspace.as_str(),
+            reservation.quota.as_str(),
+            amount(reservation.amount)?
+        ],
+    )?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// In one transaction: deletes an open reservation and moves its amount out of the reserved
+/// counter, into the used one when `commit`.
+pub(crate) fn settle(
+    connection: &mut Connection,
+    workspace: &WorkspaceId,
+    id: &ReservationId,
+    commit: bool,
+) -> Outcome<Reservation> {
+    let transaction = immediate(connection)?;
+    let settled = transaction
+        .query_row(
+            &format!(
+                "DELETE FROM reservations WHERE workspace = ?1 AND id = ?2 RETURNING {COLUMNS}"
+            ),
+            [workspace.as_str(), id.as_str()],
+            reservation_at,
+        )
+        .optional()?
+        .ok_or(RecordsError::NotFound)?;
+    let moved = amount(settled.amount)?;
+    transaction.execute(
+        "UPDATE usage SET reserved = reserved - ?3, used = used + ?4 \
+         WHERE workspace = ?1 AND quota = ?2",
+        params![
+            workspace.as_str(),
+            settled.quota.as_str(),
+            moved,
+            if commit { moved } else { 0 }
+        ],
+    )?;
+    transaction.commit()?;
+    Ok(settled)
+}
+
+/// Open reservations of a workspace, oldest first.
+pub(crate) fn open(connection: &Connection, workspace: &WorkspaceId) -> Outcome<Vec<Reservation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reservations WHERE workspace = ?1 ORDER BY created_at, rowid"
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
+    let rows = statement.query_map([workspace.as_str()], reservation_at)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Subtracts from the used counter if at least `freed` is used, in one statement.
+pub(crate) fn free(
+    connection: &Connection,
+    workspace: &WorkspaceId,
+    quota: Quota,
+    freed: u64,
+) -> Outcome<()> {
+    if freed == 0 {
+        return Ok(());
+    }
+    let changed = connection.execute(
+        "UPDATE usage SET used = used - ?3 WHERE workspace = ?1 AND quota = ?2 AND used >= ?3",
+        params![workspace.as_str(), quota.as_str(), amount(freed)?],
+    )?;
+    if changed == 0 {
+        return Err(RecordsError::ConditionFailed.into());
+    }
+    Ok(())
+}
+
+/// What a workspace uses and reserves; quotas at zero are left out.
+pub(crate) fn usage(connection: &Connection, workspace: &WorkspaceId) -> Outcome<Usage> {
+    let mut statement = connection
+        .prepare_cached("SELECT quota, used, reserved FROM usage WHERE workspace = ?1")?;
+    let rows = statement.query_map([workspace.as_str()], |row| {
+        Ok((
+            text_at::<Quota>(row, 0, "usage.quota")?,
+            amount_at(row, 1)?,
+            amount_at(row, 2)?,
+        ))
+    })?;
+    let mut usage = Usage::default();
+    for row in rows {
+        let (quota, used, reserved) = row?;
+        if used > 0 {
+            usage.used.insert(quota, used);
+        }
+        if reserved > 0 {
+            usage.reserved.insert(quota, reserved);
+        }
+    }
+    Ok(usage)
+}

@@ -1,0 +1,88 @@
+//! Workspaces: stored as a document with their name and visibility as columns, and deleted
+//! with everything keyed by them.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tuilerie_core::ids::WorkspaceId;
+use tuilerie_core::ports::RecordsError;
+use tuilerie_core::workspace::{Visibility, Workspace};
+
+use super::codec::{document, document_at};
+use super::error::{insert_new, Outcome};
+use super::immediate;
+
+/// Tables holding rows keyed by a workspace, all emptied when it is deleted.
+const OWNED_TABLES: [&str; 4] = ["members", "join_requests", "usage", "reservations"];
+
+fn public(workspace: &Workspace) -> bool {
+    workspace.visibility == Visibility::Public
+}
+
+/// Stores a new workspace; [`RecordsError::AlreadyExists`] if the id is taken.
+pub(crate) fn insert(connection: &Connection, workspace: &Workspace) -> Outcome<()> {
+    insert_new(connection.execute(
+        "INSERT INTO workspaces (id, name, public, body) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            workspace.id.as_str(),
+            workspace.name,
+            public(workspace),
+            document(workspace)?
+        ],
+    ))
+}
+
+/// A workspace by id.
+pub(crate) fn by_id(connection: &Connection, id: &WorkspaceId) -> Outcome<Option<Workspace>> {
+    Ok(connection
+        .query_row(
+            "SELECT body FROM workspaces WHERE id = ?1",
+            [id.as_str()],
+            |row| document_at(row, 0, "workspaces.body"),
+        )
+        .optional()?)
+}
+
+/// Replaces the mutable fields, keeping the identifier and creation time.
+pub(crate) fn update(connection: &mut Connection, workspace: &Workspace) -> Outcome<()> {
+    let transaction = immediate(connection)?;
+    let Some(stored) = by_id(&transaction, &workspace.id)? else {
+        return Err(RecordsError::NotFound.into());
+    };
+    let updated = Workspace {
+        id: stored.id,
+        created_at: stored.created_at,
+        ..workspace.clone()
+    };
+    transaction.execute(
+        "UPDATE workspaces SET name = ?2, public = ?3, body = ?4 WHERE id = ?1",
+        params![
+            updated.id.as_str(),
+            updated.name,
+            public(&updated),
+            document(&updated)?
+        ],
+    )?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// Deletes a workspace and every row keyed by it.
+pub(crate) fn delete(connection: &mut Connection, id: &WorkspaceId) -> Outcome<()> {
+    let transaction = immediate(connection)?;
+    for table in OWNED_TABLES {
+        transaction.execute(
+            &format!("DELETE FROM {table} WHERE workspace = ?1"),
+            [id.as_str()],
+        )?;
+    }
+    transaction.execute("DELETE FROM workspaces WHERE id = ?1", [id.as_str()])?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// Every public workspace, by name.
+pub(crate) fn public_ones(connection: &Connection) -> Outcome<Vec<Workspace>> {
+    let mut statement = connection
+        .prepare_cached("SELECT body FROM workspaces WHERE public = 1 ORDER BY name, id")?;
+    let rows = statement.query_map([], |row| document_at(row, 0, "workspaces.body"))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
