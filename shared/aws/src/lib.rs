@@ -1,1 +1,4 @@
-//! Tuilerie aws.
+//! Tuilerie adapters on AWS services. [`records::DynamoRecords`] implements the records port on
+//! one DynamoDB table.
+
+pub mod records;

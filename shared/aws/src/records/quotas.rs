@@ -1,0 +1,203 @@
+//! Quota counters and reservations.
+//!
+//! The `USAGE` item of a workspace holds, per quota, `held_<quota>` (used plus reserved: what
+//! counts against the limit), `reserved_<quota>` and `used_<quota>`. A reservation is one
+//! transaction: add to `held` and `reserved` under the condition `held <= limit - amount`
+//! (computed here: DynamoDB conditions cannot add), and put the `RES#<id>` item. Commit and
+//! release delete that item (it must exist) and move the counters in one transaction.
+
+use chrono::Duration;
+use tuilerie_core::ids::{ReservationId, WorkspaceId};
+use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::quota::{Quota, Reservation, Usage};
+
+use super::action::{key, Action};
+use super::codec::{from_json, get_n_or_zero, json, minus, n, s, Item, DATA};
+use super::keys::{self, PK, RES_PREFIX, SK, TTL, USAGE};
+use super::store::Target;
+use super::DynamoRecords;
+
+/// How long after its expiry DynamoDB's time to live may drop a reservation nobody released.
+/// Cleanup releases expired reservations (which gives their amount back) long before.
+const TTL_GRACE_DAYS: i64 = 7;
+
+fn usage_key(workspace: &WorkspaceId) -> Item {
+    key(keys::workspace(workspace), USAGE)
+}
+
+/// The `USAGE` item of a new workspace: every counter at zero.
+pub fn empty_usage(workspace: &WorkspaceId) -> Item {
+    let mut item = usage_key(workspace);
+    for quota in Quota::ALL {
+        for name in [keys::held(quota), keys::reserved(quota), keys::used(quota)] {
+            item.insert(name, n(0));
+        }
+    }
+    item
+}
+
+fn reservation_item(reservation: &Reservation) -> RecordsResult<Item> {
+    let expiry = reservation.expires_at + Duration::days(TTL_GRACE_DAYS);
+    Ok(Item::from([
+        (PK.to_owned(), s(keys::workspace(&reservation.workspace))),
+        (SK.to_owned(), s(keys::reservation(&reservation.id))),
+        (DATA.to_owned(), json(reservation)?),
+        (
+            TTL.to_owned(),
+            n(u64::try_from(expiry.timestamp()).unwrap_or(0)),
+        ),
+    ]))
+}
+
+/// Used plus reserved amount of a quota, read consistently.
+async fn held(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    quota: Quota,
+) -> RecordsResult<u64> {
+    match records.get(&keys::workspace(workspace), USAGE).await? {
+        Some(item) => Ok(get_n_or_zero(&item, &keys::held(quota))?),
+        None => Err(RecordsError::NotFound),
+    }
+}
+
+/// Reserves an amount if it fits under the limit.
+pub async fn reserve(
+    records: &DynamoRecords,
+    reservation: &Reservation,
+    limit: u64,
+) -> RecordsResult<()> {
+    let workspace = &reservation.workspace;
+    let quota = reservation.quota;
+    let Some(most_held_before) = limit.checked_sub(reservation.amount) else {
+        let held = held(records, workspace, quota).await?;
+        return Err(RecordsError::QuotaExceeded { held, limit });
+    };
+    let actions = [
+        Action::update(usage_key(workspace), "ADD #held :amount, #reserved :amount")
+            .when("attribute_exists(pk) AND #held <= :most")
+            .name("#held", keys::held(quota))
+            .name("#reserved", keys::reserved(quota))
+            .value(":amount", n(reservation.amount))
+            .value(":most", n(most_held_before)),
+        Action::put(reservation_item(reservation)?).when("attribute_not_exists(pk)"),
+    ];
+    match records.run(&actions).await? {
+        Ok(()) => Ok(()),
+        Err(cancelled) if cancelled.failed(0) => {
+            let held = held(records, workspace, quota).await?;
+            Err(RecordsError::QuotaExceeded { held, limit })
+        }
+        Err(_) => Err(RecordsError::AlreadyExists),
+    }
+}
+
+/// Ends a reservation: deletes it and moves its amount to used (`committed`) or gives it back,
+/// in one transaction.
+async fn end(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    id: &ReservationId,
+    committed: bool,
+) -> RecordsResult<Reservation> {
+    let Some(item) = records
+        .get(&keys::workspace(workspace), &keys::reservation(id))
+        .await?
+    else {
+        return Err(RecordsError::NotFound);
+    };
+    let reservation: Reservation = from_json(&item)?;
+    let quota = reservation.quota;
+    let counters = if committed {
+        Action::update(usage_key(workspace), "ADD #reserved :minus, #used :amount")
+            .name("#used", keys::used(quota))
+            .value(":amount", n(reservation.amount))
+    } else {
+        Action::update(usage_key(workspace), "ADD #reserved :minus, #held :minus")
+            .name("#held", keys::held(quota))
+    };
+    let actions = [
+        Action::delete(key(keys::workspace(workspace), keys::reservation(id)))
+            .when("attribute_exists(pk)"),
+        counters
+            .when("attribute_exists(pk)")
+            .name("#reserved", keys::reserved(quota))
+            .value(":minus", minus(reservation.amount)),
+    ];
+    match records.run(&actions).await? {
+        Ok(()) => Ok(reservation),
+        Err(_) => Err(RecordsError::NotFound),
+    }
+}
+
+/// Turns a reservation into usage.
+pub async fn commit(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    id: &ReservationId,
+) -> RecordsResult<Reservation> {
+    end(records, workspace, id, true).await
+}
+
+/// Gives a reservation back.
+pub async fn release(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    id: &ReservationId,
+) -> RecordsResult<Reservation> {
+    end(records, workspace, id, false).await
+}
+
+/// Open reservations of a workspace, oldest first.
+pub async fn open(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+) -> RecordsResult<Vec<Reservation>> {
+    let pk = keys::workspace(workspace);
+    let items = records.query(Target::Table, &pk, Some(RES_PREFIX)).await?;
+    let mut reservations = items
+        .iter()
+        .map(from_json)
+        .collect::<Result<Vec<Reservation>, _>>()?;
+    reservations.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(reservations)
+}
+
+/// Frees used amount if that much is used.
+pub async fn free(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    quota: Quota,
+    amount: u64,
+) -> RecordsResult<()> {
+    let action = Action::update(usage_key(workspace), "ADD #used :minus, #held :minus")
+        .when("#used >= :amount")
+        .name("#used", keys::used(quota))
+        .name("#held", keys::held(quota))
+        .value(":minus", minus(amount))
+        .value(":amount", n(amount));
+    if records.write(action).await? {
+        Ok(())
+    } else {
+        Err(RecordsError::ConditionFailed)
+    }
+}
+
+/// What a workspace uses and reserves; quotas at zero are left out.
+pub async fn usage(records: &DynamoRecords, workspace: &WorkspaceId) -> RecordsResult<Usage> {
+    let mut usage = Usage::default();
+    let Some(item) = records.get(&keys::workspace(workspace), USAGE).await? else {
+        return Ok(usage);
+    };
+    for quota in Quota::ALL {
+        let used = get_n_or_zero(&item, &keys::used(quota))?;
+        let reserved = get_n_or_zero(&item, &keys::reserved(quota))?;
+        if used > 0 {
+            usage.used.insert(quota, used);
+        }
+        if reserved > 0 {
+            usage.reserved.insert(quota, reserved);
+        }
+    }
+    Ok(usage)
+}

@@ -1,0 +1,201 @@
+//! Reads and writes on the table shared by every records operation: consistent gets, paged
+//! queries, single conditional writes and transactions.
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use tuilerie_core::ports::{RecordsError, RecordsResult};
+
+use super::action::{Action, Kind};
+use super::codec::{s, Item};
+use super::errors::{classify, condition_outcome, is_transient_reason};
+use super::keys::{GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, PK, SK};
+use super::DynamoRecords;
+
+/// Where a query looks.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// The table itself (strongly consistent).
+    Table,
+    /// The index of what belongs to a user.
+    Gsi1,
+    /// The index of pending requests and public workspaces.
+    Gsi2,
+}
+
+impl Target {
+    fn attributes(self) -> (Option<&'static str>, &'static str, &'static str) {
+        match self {
+            Target::Table => (None, PK, SK),
+            Target::Gsi1 => (Some(GSI1), GSI1_PK, GSI1_SK),
+            Target::Gsi2 => (Some(GSI2), GSI2_PK, GSI2_SK),
+        }
+    }
+}
+
+/// A transaction refused because conditions failed: the reason code of each action, in order.
+#[derive(Debug, Clone)]
+pub struct Cancelled(Vec<String>);
+
+impl Cancelled {
+    /// Whether the condition of the action at `index` failed.
+    pub fn failed(&self, index: usize) -> bool {
+        self.0
+            .get(index)
+            .is_some_and(|code| code == "ConditionalCheckFailed")
+    }
+}
+
+impl DynamoRecords {
+    /// The item with this key, read consistently.
+    pub(super) async fn get(&self, pk: &str, sk: &str) -> RecordsResult<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(super::action::key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(output.item)
+    }
+
+    /// Every item of partition `pk` (whose sort key starts with `prefix`, when given).
+    pub(super) async fn query(
+        &self,
+        target: Target,
+        pk: &str,
+        prefix: Option<&str>,
+    ) -> RecordsResult<Vec<Item>> {
+        let (index, pk_name, sk_name) = target.attributes();
+        let condition = match prefix {
+            Some(_) => "#pk = :pk AND begins_with(#sk, :prefix)",
+            None => "#pk = :pk",
+        };
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            .consistent_read(index.is_none())
+            .key_condition_expression(condition)
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", s(pk));
+        if let Some(prefix) = prefix {
+            query = query
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":prefix", s(prefix));
+        }
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = query
+                .clone()
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(classify)?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Runs one conditional write; `false` if its condition did not hold.
+    pub(super) async fn write(&self, action: Action) -> RecordsResult<bool> {
+        let names = action.names();
+        let values = action.values();
+        let condition = action.condition.clone();
+        match action.kind {
+            Kind::Put(item) => condition_outcome(
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .send()
+                    .await,
+            ),
+            Kind::Update(key, expression) => condition_outcome(
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key))
+                    .update_expression(expression)
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .send()
+                    .await,
+            ),
+            Kind::Delete(key) => condition_outcome(
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .send()
+                    .await,
+            ),
+            Kind::Check(_) => Ok(self.transact(&[action]).await?.is_ok()),
+        }
+    }
+
+    /// Runs the actions atomically: one conditional write when there is a single one, one
+    /// transaction otherwise; [`Cancelled`] if a condition did not hold.
+    pub(super) async fn run(&self, actions: &[Action]) -> RecordsResult<Result<(), Cancelled>> {
+        match actions {
+            [single] if !matches!(single.kind, Kind::Check(_)) => {
+                if self.write(single.clone()).await? {
+                    Ok(Ok(()))
+                } else {
+                    Ok(Err(Cancelled(vec!["ConditionalCheckFailed".to_owned()])))
+                }
+            }
+            _ => self.transact(actions).await,
+        }
+    }
+
+    /// Runs the actions as one transaction; [`Cancelled`] if a condition did not hold.
+    pub(super) async fn transact(
+        &self,
+        actions: &[Action],
+    ) -> RecordsResult<Result<(), Cancelled>> {
+        let items = actions
+            .iter()
+            .map(|action| action.transact(&self.table))
+            .collect::<RecordsResult<Vec<_>>>()?;
+        let error = match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => return Ok(Ok(())),
+            Err(error) => error,
+        };
+        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+            error.as_service_error()
+        else {
+            return Err(classify(error));
+        };
+        let codes: Vec<String> = cancelled
+            .cancellation_reasons()
+            .iter()
+            .map(|reason| reason.code().unwrap_or("None").to_owned())
+            .collect();
+        if codes.iter().any(|code| is_transient_reason(code)) {
+            Err(RecordsError::Unavailable(Box::new(error)))
+        } else if codes.iter().any(|code| code == "ConditionalCheckFailed") {
+            Ok(Err(Cancelled(codes)))
+        } else {
+            Err(RecordsError::Backend(Box::new(error)))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Workspaces: the `META` item of partition `WS#<id>` holds the workspace as JSON and the
+//! `owners` counter that keeps at least one owner; public workspaces are listed on GSI2 under
+//! `PUBLIC`, sorted by name.
+
+use tuilerie_core::ids::WorkspaceId;
+use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::workspace::{Visibility, Workspace};
+
+use super::action::{key, Action};
+use super::codec::{from_json, json, n, s, Item, DATA};
+use super::keys::{self, GSI2_PK, GSI2_SK, META, PK, PUBLIC, SK};
+use super::store::Target;
+use super::DynamoRecords;
+
+/// Attribute counting a workspace's owners.
+pub const OWNERS: &str = "owners";
+
+/// Most actions DynamoDB accepts in one transaction.
+const TRANSACTION_MAX: usize = 100;
+
+fn directory_key(workspace: &Workspace) -> String {
+    format!("{}#{}", workspace.name, workspace.id)
+}
+
+/// The `META` item of a new workspace with `owners` owners.
+pub fn item(workspace: &Workspace, owners: u64) -> RecordsResult<Item> {
+    let mut item = Item::from([
+        (PK.to_owned(), s(keys::workspace(&workspace.id))),
+        (SK.to_owned(), s(META)),
+        (DATA.to_owned(), json(workspace)?),
+        (OWNERS.to_owned(), n(owners)),
+    ]);
+    if workspace.visibility == Visibility::Public {
+        item.insert(GSI2_PK.to_owned(), s(PUBLIC));
+        item.insert(GSI2_SK.to_owned(), s(directory_key(workspace)));
+    }
+    Ok(item)
+}
+
+/// The key of a workspace's `META` item.
+pub fn meta_key(id: &WorkspaceId) -> Item {
+    key(keys::workspace(id), META)
+}
+
+/// A workspace by identifier.
+pub async fn get(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<Option<Workspace>> {
+    match records.get(&keys::workspace(id), META).await? {
+        Some(item) => Ok(Some(from_json(&item)?)),
+        None => Ok(None),
+    }
+}
+
+/// Replaces the workspace's fields, keeping its owner count.
+pub async fn update(records: &DynamoRecords, workspace: &Workspace) -> RecordsResult<()> {
+    let base = "SET #data = :data";
+    let action = match workspace.visibility {
+        Visibility::Public => Action::update(
+            meta_key(&workspace.id),
+            format!("{base}, #gsi2pk = :public, #gsi2sk = :name"),
+        )
+        .value(":public", s(PUBLIC))
+        .value(":name", s(directory_key(workspace))),
+        Visibility::Private => Action::update(
+            meta_key(&workspace.id),
+            format!("{base} REMOVE #gsi2pk, #gsi2sk"),
+        ),
+    };
+    let action = action
+        .when("attribute_exists(pk)")
+        .name("#data", DATA)
+        .name("#gsi2pk", GSI2_PK)
+        .name("#gsi2sk", GSI2_SK)
+        .value(":data", json(workspace)?);
+    if records.write(action).await? {
+        Ok(())
+    } else {
+        Err(RecordsError::NotFound)
+    }
+}
+
+/// Deletes every item of the workspace's partition, `META` first so the workspace disappears
+/// at once; transactions of at most 100 items.
+pub async fn delete(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<()> {
+    let pk = keys::workspace(id);
+    let mut sort_keys = Vec::new();
+    for item in records.query(Target::Table, &pk, None).await? {
+        let sk = super::codec::get_s(&item, SK)?.to_owned();
+        if sk == META {
+            sort_keys.insert(0, sk);
+        } else {
+            sort_keys.push(sk);
+        }
+    }
+    if sort_keys.is_empty() {
+        return Err(RecordsError::NotFound);
+    }
+    for chunk in sort_keys.chunks(TRANSACTION_MAX) {
+        let actions: Vec<Action> = chunk
+            .iter()
+            .map(|sk| Action::delete(key(pk.clone(), sk.clone())))
+            .collect();
+        if let Err(cancelled) = records.transact(&actions).await? {
+            return Err(RecordsError::Backend(
+                format!("deleting workspace {id} was cancelled: {cancelled:?}").into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every public workspace, by name.
+pub async fn public(records: &DynamoRecords) -> RecordsResult<Vec<Workspace>> {
+    let items = records.query(Target::Gsi2, PUBLIC, None).await?;
+    let mut workspaces = items
+        .iter()
+        .map(from_json)
+        .collect::<Result<Vec<Workspace>, _>>()?;
+    workspaces.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(workspaces)
+}
