@@ -1,0 +1,212 @@
+//! Merging shard outputs into one clustered PMTiles v3 archive with TileJSON metadata.
+
+use crate::error::{Result, TileError};
+use crate::plan::TilePlan;
+use crate::report::{TileReport, ZoomReport};
+use crate::shard::ShardResult;
+use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
+use serde_json::json;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+struct Entry {
+    id: u64,
+    shard: usize,
+    offset: u64,
+    len: u32,
+}
+
+fn index_shard(pos: usize, result: &ShardResult, entries: &mut Vec<Entry>) -> Result<()> {
+    let path = &result.file;
+    let file = File::open(path).map_err(TileError::io(path))?;
+    let total = file.metadata().map_err(TileError::io(path))?.len();
+    let mut r = BufReader::new(file);
+    let mut offset = 0u64;
+    let mut head = [0u8; 12];
+    while offset < total {
+        r.read_exact(&mut head).map_err(TileError::io(path))?;
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&head[..8]);
+        let mut len = [0u8; 4];
+        len.copy_from_slice(&head[8..]);
+        let len = u32::from_le_bytes(len);
+        entries.push(Entry {
+            id: u64::from_le_bytes(id),
+            shard: pos,
+            offset: offset + 12,
+            len,
+        });
+        r.seek_relative(i64::from(len))
+            .map_err(TileError::io(path))?;
+        offset += 12 + u64::from(len);
+    }
+    Ok(())
+}
+
+/// Merges the shards' tiles into `output`, in tile-id order, identical tiles stored once.
+pub fn merge(plan: &TilePlan, results: &[ShardResult], output: &Path) -> Result<TileReport> {
+    let mut entries = Vec::new();
+    for (pos, r) in results.iter().enumerate() {
+        index_shard(pos, r, &mut entries)?;
+    }
+    entries.sort_unstable_by_key(|e| e.id);
+    let names: Vec<String> = plan.layers.iter().map(|l| l.name.clone()).collect();
+    let mut zooms: Vec<ZoomReport> = (0..=plan.max_zoom)
+        .map(|z| ZoomReport::new(z, &names))
+        .collect();
+    let mut max_tile = (0u64, String::new());
+    for r in results {
+        for (a, b) in zooms.iter_mut().zip(&r.zooms) {
+            a.add(b);
+        }
+        if r.max_tile.0 > max_tile.0 {
+            max_tile = r.max_tile.clone();
+        }
+    }
+    let zooms: Vec<ZoomReport> = zooms
+        .into_iter()
+        .filter(|z| z.zoom >= plan.min_zoom)
+        .collect();
+    let archive_err = |e: pmtiles::PmtError| TileError::Archive {
+        path: output.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let tmp = output.with_extension("pmtiles.tmp");
+    let out = File::create(&tmp).map_err(TileError::io(&tmp))?;
+    let b = plan.bounds;
+    let center_zoom = plan.min_zoom.max(plan.max_zoom.saturating_sub(4));
+    let center = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+    let mut writer = PmTilesWriter::new(TileType::Mvt)
+        .precompressed(Compression::Gzip)
+        .min_zoom(plan.min_zoom)
+        .max_zoom(plan.max_zoom)
+        .bounds(b[0], b[1], b[2], b[3])
+        .center(center[0], center[1])
+        .center_zoom(center_zoom)
+        .create(out)
+        .map_err(archive_err)?;
+    let mut readers: Vec<BufReader<File>> = Vec::new();
+    for r in results {
+        let f = File::open(&r.file).map_err(TileError::io(&r.file))?;
+        readers.push(BufReader::with_capacity(1 << 16, f));
+    }
+    let mut unique = std::collections::HashSet::new();
+    let mut buf = Vec::new();
+    for e in &entries {
+        let path = &results[e.shard].file;
+        let r = &mut readers[e.shard];
+        r.seek(SeekFrom::Start(e.offset))
+            .map_err(TileError::io(path))?;
+        buf.resize(e.len as usize, 0);
+        r.read_exact(&mut buf).map_err(TileError::io(path))?;
+        unique.insert(xxhash(&buf));
+        let coord = TileCoord::from(TileId::new(e.id).map_err(archive_err)?);
+        writer.add_tile(coord, &buf).map_err(archive_err)?;
+    }
+    let mut report = TileReport {
+        tiles: entries.len() as u64,
+        unique_tiles: unique.len() as u64,
+        max_tile_bytes: max_tile.0,
+        max_tile: max_tile.1,
+        min_zoom: plan.min_zoom,
+        max_zoom: plan.max_zoom,
+        max_zoom_guessed: plan.max_zoom_guessed,
+        split_zoom: plan.split_zoom,
+        shards: plan.shards.len(),
+        preset: plan.preset.name().to_string(),
+        features_read: plan.features_read,
+        features_dropped: zooms
+            .iter()
+            .flat_map(|z| &z.layers)
+            .map(|l| l.dropped)
+            .sum(),
+        features_too_small: zooms
+            .iter()
+            .flat_map(|z| &z.layers)
+            .map(|l| l.too_small)
+            .sum(),
+        zooms,
+        sample_bounds: plan.area.map(|_| plan.bounds),
+        ..TileReport::default()
+    };
+    writer.set_metadata(metadata(plan, &report, center, center_zoom).to_string());
+    writer.finalize().map_err(archive_err)?;
+    std::fs::rename(&tmp, output).map_err(TileError::io(output))?;
+    report.bytes = std::fs::metadata(output)
+        .map_err(TileError::io(output))?
+        .len();
+    report.peak_memory_bytes = crate::report::peak_memory_bytes();
+    Ok(report)
+}
+
+fn xxhash(data: &[u8]) -> (u64, usize) {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    h.write(data);
+    (h.finish(), data.len())
+}
+
+fn metadata(
+    plan: &TilePlan,
+    report: &TileReport,
+    center: [f64; 2],
+    center_zoom: u8,
+) -> serde_json::Value {
+    let layers: Vec<serde_json::Value> = plan
+        .layers
+        .iter()
+        .map(|l| {
+            let fields: serde_json::Map<String, serde_json::Value> = l
+                .fields
+                .iter()
+                .zip(&l.field_types)
+                .map(|(f, t)| (f.clone(), json!(t)))
+                .collect();
+            json!({
+                "id": l.name,
+                "fields": fields,
+                "minzoom": l.min_zoom,
+                "maxzoom": l.max_zoom,
+                "description": "",
+            })
+        })
+        .collect();
+    let zooms: Vec<serde_json::Value> = report
+        .zooms
+        .iter()
+        .map(|z| {
+            let layers: serde_json::Map<String, serde_json::Value> = z
+                .layers
+                .iter()
+                .map(|l| {
+                    (
+                        l.layer.clone(),
+                        json!({"kept": l.kept, "dropped": l.dropped, "too_small": l.too_small}),
+                    )
+                })
+                .collect();
+            json!({"zoom": z.zoom, "tiles": z.tiles, "layers": layers})
+        })
+        .collect();
+    json!({
+        "tilejson": "3.0.0",
+        "name": plan.layers.first().map(|l| l.name.clone()).unwrap_or_default(),
+        "format": "pbf",
+        "scheme": "xyz",
+        "minzoom": plan.min_zoom,
+        "maxzoom": plan.max_zoom,
+        "bounds": plan.bounds,
+        "center": [center[0], center[1], center_zoom],
+        "vector_layers": layers,
+        "tuilerie": {
+            "preset": plan.preset.name(),
+            "max_zoom_guessed": plan.max_zoom_guessed,
+            "features_read": report.features_read,
+            "features_dropped": report.features_dropped,
+            "features_too_small": report.features_too_small,
+            "sample": plan.area.is_some(),
+            "zooms": zooms,
+        },
+    })
+}
