@@ -1,10 +1,84 @@
-//! `tuilerie serve`.
+//! `tuilerie serve`: the whole API on 127.0.0.1, with its data in one directory.
+
+mod demo;
+
+use std::io::Write;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tuilerie_api::{AppState, LocalAuthenticator};
+use tuilerie_core::ports::{RandomIds, Records, SystemClock};
+use tuilerie_core::service::Service;
+use tuilerie_local::records::SqliteRecords;
+
+use super::token::load_or_create_secret;
+
+/// Name of the SQLite file in the data directory.
+pub const RECORDS_FILE: &str = "records.sqlite";
 
 /// Arguments of `tuilerie serve`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Directory holding the records, the stored files and the token secret.
+    #[arg(long, default_value = ".data")]
+    data: PathBuf,
+    /// Port to listen on, on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Seed a demo workspace and print ready-to-paste `curl` commands.
+    #[arg(long)]
+    demo: bool,
+}
 
-/// Runs `tuilerie serve`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`tuilerie serve` is not available in this build")
+/// Runs `tuilerie serve` until interrupted.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
+    let secret = load_or_create_secret(&args.data)?;
+    let records_path = args.data.join(RECORDS_FILE);
+    let records: Arc<dyn Records> = Arc::new(
+        SqliteRecords::open(&records_path)
+            .with_context(|| format!("cannot open {}", records_path.display()))?,
+    );
+    let service = Service::new(records, Arc::new(SystemClock), Arc::new(RandomIds));
+    let authenticator = LocalAuthenticator::new(&secret);
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let mut out = std::io::stdout().lock();
+    if args.demo {
+        let seeded = demo::seed(&service).await?;
+        writeln!(
+            out,
+            "{}",
+            demo::instructions(&url, &authenticator, &seeded)?
+        )?;
+    }
+    writeln!(
+        out,
+        "Tuilerie is listening on {url} (data in {})",
+        args.data.display()
+    )?;
+    writeln!(
+        out,
+        "API description: {url}/openapi.json. Press Ctrl-C to stop."
+    )?;
+    out.flush()?;
+    drop(out);
+    let state = AppState::new(service, Arc::new(authenticator));
+    axum::serve(listener, tuilerie_api::router(state))
+        .with_graceful_shutdown(async {
+            // If the signal handler cannot be installed, run until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+        .context("the server stopped")
 }

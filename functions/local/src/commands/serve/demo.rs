@@ -1,0 +1,164 @@
+//! `tuilerie serve --demo`: seeds a demo workspace (idempotently) and prints `curl` commands
+//! with real tokens that work as printed.
+
+use std::fmt::Write;
+
+use tuilerie_api::LocalAuthenticator;
+use tuilerie_core::ids::{Email, UserId, WorkspaceId};
+use tuilerie_core::quota::Plan;
+use tuilerie_core::request::CreationState;
+use tuilerie_core::role::Role;
+use tuilerie_core::service::{Approval, NewCreationRequest, Service};
+use tuilerie_core::user::{Claims, Principal};
+use tuilerie_core::workspace::Visibility;
+
+use crate::commands::token::{issue, subject};
+
+/// The demo platform administrator.
+pub const ADMIN: &str = "admin@demo.tuilerie.local";
+/// The demo workspace's owner.
+pub const ALICE: &str = "alice@demo.tuilerie.local";
+/// An editor of the demo workspace.
+pub const BOB: &str = "bob@demo.tuilerie.local";
+/// Name of the demo workspace.
+pub const WORKSPACE_NAME: &str = "Demo workspace";
+/// How long the printed tokens stay valid, in days.
+const TOKEN_DAYS: i64 = 30;
+
+/// What the demo seeded.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The demo workspace.
+    pub workspace: WorkspaceId,
+}
+
+async fn principal(service: &Service, email: &str, admin: bool) -> anyhow::Result<Principal> {
+    let email = Email::parse(email)?;
+    let claims = Claims {
+        sub: UserId::parse(&subject(&email))?,
+        email,
+        platform_admin: admin,
+    };
+    Ok(service.authenticate(claims).await?)
+}
+
+/// Registers the demo users and makes sure Alice's public workspace exists, approved on the
+/// test plan, with Bob as an editor. Running it again changes nothing.
+pub async fn seed(service: &Service) -> anyhow::Result<Seeded> {
+    let admin = principal(service, ADMIN, true).await?;
+    let alice = principal(service, ALICE, false).await?;
+    principal(service, BOB, false).await?;
+    let existing = service
+        .my_workspaces(&alice)
+        .await?
+        .into_iter()
+        .find(|view| view.workspace.name == WORKSPACE_NAME);
+    let workspace = match existing {
+        Some(view) => view.workspace.id,
+        None => {
+            let pending = service
+                .my_creation_requests(&alice)
+                .await?
+                .into_iter()
+                .find(|request| {
+                    request.name == WORKSPACE_NAME && request.state == CreationState::Pending
+                });
+            let request = match pending {
+                Some(request) => request,
+                None => {
+                    let input = NewCreationRequest {
+                        name: WORKSPACE_NAME.to_owned(),
+                        description: "A public workspace to try Tuilerie.".to_owned(),
+                        visibility: Visibility::Public,
+                        expected_streams: 1,
+                        expected_volume_bytes: 10_000_000,
+                        justification: Some(
+                            "Open demo data that anyone may ask to join.".to_owned(),
+                        ),
+                    };
+                    service.request_workspace(&alice, input).await?
+                }
+            };
+            let approval = Approval {
+                plan: Plan::Test,
+                limits: None,
+            };
+            service
+                .approve_creation_request(&admin, request.id.as_str(), approval)
+                .await?
+                .workspace
+                .id
+        }
+    };
+    service
+        .add_members(&alice, workspace.as_str(), &[BOB.to_owned()], Role::Editor)
+        .await?;
+    Ok(Seeded { workspace })
+}
+
+/// The text printed after seeding: who is who, and `curl` commands with their tokens.
+pub fn instructions(
+    url: &str,
+    authenticator: &LocalAuthenticator,
+    seeded: &Seeded,
+) -> anyhow::Result<String> {
+    let alice = issue(authenticator, ALICE, false, TOKEN_DAYS)?;
+    let bob = issue(authenticator, BOB, false, TOKEN_DAYS)?;
+    let admin = issue(authenticator, ADMIN, true, TOKEN_DAYS)?;
+    let ws = &seeded.workspace;
+    let get =
+        |who: &str, path: &str| format!("curl -sS '{url}{path}' -H 'Authorization: Bearer {who}'");
+    let post = |who: &str, path: &str, body: &str| {
+        format!(
+            "curl -sS -X POST '{url}{path}' -H 'Authorization: Bearer {who}' -H 'Content-Type: application/json' -d '{body}'"
+        )
+    };
+    let commands = [
+        ("Alice's account and workspaces", get(&alice, "/me")),
+        (
+            "Alice's workspaces, with her role and quotas",
+            get(&alice, "/workspaces"),
+        ),
+        (
+            "The members of the demo workspace, as Bob (editor)",
+            get(&bob, &format!("/workspaces/{ws}/members")),
+        ),
+        (
+            "Quota usage of the demo workspace",
+            get(&bob, &format!("/workspaces/{ws}/usage")),
+        ),
+        (
+            "Alice adds the platform administrator as a viewer",
+            post(
+                &alice,
+                &format!("/workspaces/{ws}/members"),
+                &format!(r#"{{"emails": ["{ADMIN}"], "role": "viewer"}}"#),
+            ),
+        ),
+        (
+            "The directory of public workspaces, as Bob",
+            get(&bob, "/directory"),
+        ),
+        (
+            "Bob reserves 1 MB of the uploads quota",
+            post(
+                &bob,
+                &format!("/workspaces/{ws}/reservations"),
+                r#"{"quota": "uploads", "amount": 1000000}"#,
+            ),
+        ),
+        (
+            "Pending workspace requests, as the platform administrator",
+            get(&admin, "/workspace-requests?status=pending"),
+        ),
+    ];
+    let mut text = String::new();
+    writeln!(
+        text,
+        "Demo seeded: workspace \"{WORKSPACE_NAME}\" ({ws}), public, test plan.\n  {ALICE} owns it, {BOB} is an editor, {ADMIN} is a platform administrator.\n  Tokens below are valid {TOKEN_DAYS} days; `tuilerie token --email E [--admin] --data DIR` issues others.\n"
+    )?;
+    for (what, command) in commands {
+        writeln!(text, "# {what}\n{command}\n")?;
+    }
+    Ok(text)
+}
