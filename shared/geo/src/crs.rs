@@ -262,7 +262,7 @@ pub(crate) fn for_each_coord(
         line: &mut geo_types::LineString<f64>,
         f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), String>,
     ) -> Result<(), String> {
-        line.0.iter_mut().try_for_each(|c| f(c))
+        line.0.iter_mut().try_for_each(f)
     }
     fn polygon(
         polygon: &mut geo_types::Polygon<f64>,

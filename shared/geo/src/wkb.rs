@@ -191,7 +191,7 @@ pub(crate) fn decode_gpkg(bytes: &[u8]) -> Result<Option<Geometry<f64>>, String>
 /// Decodes a hexadecimal WKB text.
 pub(crate) fn decode_hex(text: &str) -> Result<Geometry<f64>, String> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err("the hexadecimal WKB has an odd length".to_string());
     }
     let bytes = (0..text.len())

@@ -1,5 +1,6 @@
 //! Real data written by GDAL in every format ingests to the same features, attributes and
 //! coordinates (within 1 cm of GDAL's own reprojection for the Lambert-93 Shapefile).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
 

@@ -64,8 +64,12 @@ pub(crate) fn extract(
                 format!("entry {} has an invalid name ({e})", index + 1),
             )
         })?;
+        let absolute = name.starts_with('/')
+            || name.starts_with('\\')
+            || name.as_bytes().get(1) == Some(&b':');
         let safe = entry
             .enclosed_name()
+            .filter(|_| !absolute)
             .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))));
         let Some(relative) = safe else {
             return Err(rejected(

@@ -1,7 +1,7 @@
 //! GeoJSON FeatureCollection (or single Feature / geometry), streamed feature by feature: the
 //! document is never held in memory, only one feature at a time.
 
-use super::json_feature::{self, FieldCollector};
+use super::json_feature::{self, FieldCollector, JsonFeature};
 use super::{LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-type Callback<'a> = dyn FnMut(Json) -> Result<()> + 'a;
+type Callback<'a> = dyn FnMut(JsonFeature) -> Result<()> + 'a;
 
 struct Document<'a, 'b> {
     on_feature: &'a mut Callback<'b>,
@@ -44,7 +44,7 @@ impl<'de> Visitor<'de> for Features<'_, '_> {
         f.write_str("an array of features")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(feature) = seq.next_element::<Json>()? {
+        while let Some(feature) = seq.next_element::<JsonFeature>()? {
             if let Err(error) = (self.on_feature)(feature) {
                 *self.failure = Some(error);
                 return Err(de::Error::custom("stopped"));
@@ -103,7 +103,9 @@ impl<'de> Visitor<'de> for &mut Document<'_, '_> {
                 "the document has no `type` member; a GeoJSON FeatureCollection is expected",
             ));
         }
-        if let Err(error) = (self.on_feature)(Json::Object(rest)) {
+        let single: JsonFeature =
+            serde_json::from_value(Json::Object(rest)).map_err(de::Error::custom)?;
+        if let Err(error) = (self.on_feature)(single) {
             *self.failure = Some(error);
             return Err(de::Error::custom("stopped"));
         }
@@ -156,9 +158,7 @@ pub(crate) fn open(
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let mut collector = FieldCollector::default();
     let crs = stream(path, display, &mut |feature| {
-        if let Some(properties) = json_feature::properties(&feature) {
-            collector.observe(properties);
-        }
+        collector.observe(&feature.properties);
         Ok(())
     })?;
     let (fields, index) = collector.finish();
@@ -192,7 +192,7 @@ impl LayerReader for GeoJsonLayer {
         let mut number = 0u64;
         stream(&self.path, &self.info.source, &mut |feature| {
             number += 1;
-            sink(json_feature::convert(number, &feature, fields, &self.index))
+            sink(json_feature::convert(number, feature, fields, &self.index))
         })?;
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! GeoJSONSeq: one feature per line, optionally prefixed by the RS character (RFC 8142).
 
-use super::json_feature::{self, FieldCollector};
+use super::json_feature::{self, FieldCollector, JsonFeature};
 use super::{LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
@@ -43,7 +43,7 @@ fn stream(
     path: &Path,
     display: &str,
     limits: &Limits,
-    on_line: &mut dyn FnMut(u64, std::result::Result<Json, String>) -> Result<()>,
+    on_line: &mut dyn FnMut(u64, std::result::Result<JsonFeature, String>) -> Result<()>,
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
@@ -78,7 +78,7 @@ fn stream(
             continue;
         }
         number += 1;
-        let parsed = serde_json::from_slice::<Json>(text)
+        let parsed = serde_json::from_slice::<JsonFeature>(text)
             .map_err(|e| format!("line is not valid JSON ({e})"));
         on_line(number, parsed)?;
     }
@@ -92,8 +92,8 @@ pub(crate) fn open(
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let mut collector = FieldCollector::default();
     stream(path, display, limits, &mut |_, parsed| {
-        if let Some(properties) = parsed.as_ref().ok().and_then(json_feature::properties) {
-            collector.observe(properties);
+        if let Ok(feature) = &parsed {
+            collector.observe(&feature.properties);
         }
         Ok(())
     })?;
@@ -133,7 +133,7 @@ impl LayerReader for SeqLayer {
             &mut |number, parsed| match parsed {
                 Ok(feature) => sink(json_feature::convert(
                     number,
-                    &feature,
+                    feature,
                     &self.info.fields,
                     &self.index,
                 )),

@@ -6,8 +6,87 @@ use crate::schema::FieldKind;
 use geo_types::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
 };
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
+use std::fmt;
+
+/// A GeoJSON feature (or bare geometry) with its properties in document order.
+#[derive(Debug, Default)]
+pub(crate) struct JsonFeature {
+    /// `type` member.
+    pub kind: Option<String>,
+    /// `geometry` member of a feature.
+    pub geometry: Option<Json>,
+    /// Properties in document order.
+    pub properties: Vec<(String, Json)>,
+    /// `coordinates` / `geometries` of a bare geometry.
+    pub bare: Map<String, Json>,
+}
+
+struct Properties;
+
+impl<'de> Visitor<'de> for Properties {
+    type Value = Vec<(String, Json)>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a properties object")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Json>()? {
+            out.push(entry);
+        }
+        Ok(out)
+    }
+}
+
+struct OrderedProperties(Vec<(String, Json)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(Properties)
+            .map(OrderedProperties)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonFeature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FeatureVisitor;
+        impl<'de> Visitor<'de> for FeatureVisitor {
+            type Value = JsonFeature;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON feature")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonFeature, A::Error> {
+                let mut feature = JsonFeature::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => {
+                            feature.kind = map.next_value::<Json>()?.as_str().map(str::to_string)
+                        }
+                        "geometry" => feature.geometry = Some(map.next_value()?),
+                        "properties" => {
+                            feature.properties = map.next_value::<OrderedProperties>()?.0
+                        }
+                        "coordinates" | "geometries" => {
+                            let value = map.next_value()?;
+                            feature.bare.insert(key, value);
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(feature)
+            }
+        }
+        deserializer.deserialize_map(FeatureVisitor)
+    }
+}
 
 /// Collects the fields of features and their types across a whole layer.
 #[derive(Debug, Default)]
@@ -39,7 +118,7 @@ fn merge(a: FieldKind, b: FieldKind) -> FieldKind {
 
 impl FieldCollector {
     /// Records the properties of one feature.
-    pub fn observe(&mut self, properties: &Map<String, Json>) {
+    pub fn observe(&mut self, properties: &[(String, Json)]) {
         for (name, value) in properties {
             let i = match self.index.get(name) {
                 Some(i) => *i,
@@ -178,32 +257,29 @@ fn value(json: &Json, kind: FieldKind) -> Value {
 /// Converts one GeoJSON feature (or bare geometry) into a raw feature.
 pub(crate) fn convert(
     number: u64,
-    feature: &Json,
+    feature: JsonFeature,
     fields: &[SourceField],
     index: &HashMap<String, usize>,
 ) -> FeatureResult {
     let skip = |reason: String| Skip { number, reason };
-    let object = feature
-        .as_object()
-        .ok_or_else(|| skip("the feature is not a JSON object".to_string()))?;
-    let is_feature = object.get("type").and_then(Json::as_str) == Some("Feature");
-    let geometry_value = if is_feature {
-        object.get("geometry").unwrap_or(&Json::Null)
+    let is_feature = feature.kind.as_deref() == Some("Feature");
+    let geometry = if is_feature {
+        geometry(feature.geometry.as_ref().unwrap_or(&Json::Null), 0)
     } else {
-        feature
-    };
-    let geometry = geometry(geometry_value, 0)
-        .map_err(|reason| skip(format!("invalid geometry: {reason}")))?;
-    let mut values = vec![Value::Null; fields.len()];
-    if let Some(properties) = object
-        .get("properties")
-        .and_then(Json::as_object)
-        .filter(|_| is_feature)
-    {
-        for (name, json) in properties {
-            if let Some(i) = index.get(name) {
-                values[*i] = value(json, fields[*i].kind);
+        let mut bare = feature.bare;
+        match feature.kind {
+            Some(kind) => {
+                bare.insert("type".to_string(), Json::String(kind));
+                geometry(&Json::Object(bare), 0)
             }
+            None => Err("the feature has no type".to_string()),
+        }
+    }
+    .map_err(|reason| skip(format!("invalid geometry: {reason}")))?;
+    let mut values = vec![Value::Null; fields.len()];
+    for (name, json) in &feature.properties {
+        if let Some(i) = index.get(name) {
+            values[*i] = value(json, fields[*i].kind);
         }
     }
     Ok(RawFeature {
@@ -211,9 +287,4 @@ pub(crate) fn convert(
         geometry,
         values,
     })
-}
-
-/// The properties object of a feature, if any.
-pub(crate) fn properties(feature: &Json) -> Option<&Map<String, Json>> {
-    feature.get("properties").and_then(Json::as_object)
 }

@@ -1,5 +1,5 @@
 //! Shared test helpers: tool lookup, generated fixtures, reading a vector database back.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
