@@ -107,3 +107,52 @@ pub(crate) fn insert_new(result: rusqlite::Result<usize>) -> Outcome<()> {
         Err(error) => Err(error.into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::{Connection, TransactionBehavior};
+
+    #[test]
+    fn a_busy_database_is_unavailable_and_keeps_the_sqlite_error() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("busy.sqlite3");
+        let mut holder = Connection::open(&path).unwrap();
+        let _lock = holder
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let mut waiter = Connection::open(&path).unwrap();
+        waiter.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let error = waiter
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap_err();
+        match classify(error) {
+            RecordsError::Unavailable(source) => {
+                let sqlite = source.downcast_ref::<rusqlite::Error>().unwrap();
+                assert_eq!(sqlite.sqlite_error_code(), Some(ErrorCode::DatabaseBusy));
+            }
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn other_sqlite_failures_are_permanent() {
+        let connection = Connection::open_in_memory().unwrap();
+        let error = connection
+            .execute("INSERT INTO missing VALUES (1)", [])
+            .unwrap_err();
+        assert!(matches!(classify(error), RecordsError::Backend(_)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_already_exists() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY); INSERT INTO t VALUES ('a');")
+            .unwrap();
+        let Fault(error) =
+            insert_new(connection.execute("INSERT INTO t VALUES ('a')", [])).unwrap_err();
+        assert!(matches!(error, RecordsError::AlreadyExists), "{error:?}");
+        insert_new(connection.execute("INSERT INTO t VALUES ('b')", [])).unwrap();
+    }
+}
