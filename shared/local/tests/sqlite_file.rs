@@ -1,4 +1,5 @@
 //! What is particular to the SQLite store: the file, its schema version, corrupt rows.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 
