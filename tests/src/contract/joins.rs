@@ -204,3 +204,53 @@ pub async fn concurrent_join_requests_of_one_user_leave_one_pending(records: Arc
         .collect();
     assert_eq!(pending.len(), 1);
 }
+
+/// An acceptance and a decline at the same moment: one wins, and the member exists exactly
+/// when the acceptance won.
+pub async fn concurrent_accept_and_decline_close_the_request_once(records: Arc<dyn Records>) {
+    let ws = approved_workspace(&*records, "one", "ada", Visibility::Public).await;
+    let request = join_request(&ws.id, "first", "grace", 10);
+    records.create_join_request(&request).await.unwrap();
+    let accepted = closed(&request, JoinState::Accepted { role: Role::Editor }, 20);
+    let declined = closed(&request, JoinState::Declined, 20);
+    let newcomer = member(&ws.id, "grace", Role::Editor, 20);
+    let barrier = Arc::new(Barrier::new(2));
+    let accept = {
+        let (records, barrier, accepted) =
+            (Arc::clone(&records), Arc::clone(&barrier), accepted.clone());
+        tokio::spawn(async move {
+            barrier.wait().await;
+            records.close_join_request(&accepted, Some(&newcomer)).await
+        })
+    };
+    let decline = {
+        let (records, barrier, declined) =
+            (Arc::clone(&records), Arc::clone(&barrier), declined.clone());
+        tokio::spawn(async move {
+            barrier.wait().await;
+            records.close_join_request(&declined, None).await
+        })
+    };
+    let outcomes = [accept.await.unwrap(), decline.await.unwrap()];
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    for outcome in &outcomes {
+        if let Err(error) = outcome {
+            assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
+        }
+    }
+    let stored = records
+        .join_request(&ws.id, &request.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let grace = role_of(&*records, &ws.id, "grace").await;
+    if outcomes[0].is_ok() {
+        assert_eq!((stored, grace), (accepted, Some(Role::Editor)));
+    } else {
+        assert_eq!((stored, grace), (declined, None));
+    }
+}

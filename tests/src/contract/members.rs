@@ -237,6 +237,58 @@ pub async fn remove_member_needs_the_expected_role(records: Arc<dyn Records>) {
     assert!(matches!(gone, RecordsError::ConditionFailed), "{gone:?}");
 }
 
+/// Owners of another workspace do not keep this one's last owner replaceable.
+pub async fn owners_of_other_workspaces_do_not_count(records: Arc<dyn Records>) {
+    let mine = approved_workspace(&*records, "mine", "ada", Visibility::Private).await;
+    let theirs = approved_workspace(&*records, "theirs", "grace", Visibility::Private).await;
+    add(&*records, &theirs.id, "ada", Role::Owner, 10).await;
+    add(&*records, &mine.id, "grace", Role::Viewer, 20).await;
+    let error = records
+        .change_role(&mine.id, &user_id("ada"), Role::Owner, Role::Admin)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::LastOwner), "{error:?}");
+    let error = records
+        .remove_member(&mine.id, &user_id("ada"), Role::Owner)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::LastOwner), "{error:?}");
+    records
+        .change_role(&theirs.id, &user_id("ada"), Role::Owner, Role::Editor)
+        .await
+        .unwrap();
+    assert_eq!(owners(&*records, &mine.id).await, 1);
+    assert_eq!(owners(&*records, &theirs.id).await, 1);
+}
+
+/// The same user added several times at once is added once, with one of the roles asked.
+pub async fn concurrent_adds_of_one_user_add_them_once(records: Arc<dyn Records>) {
+    let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
+    let roles = [Role::Viewer, Role::Editor, Role::Admin, Role::Viewer];
+    let barrier = Arc::new(Barrier::new(roles.len()));
+    let tasks: Vec<_> = roles
+        .into_iter()
+        .enumerate()
+        .map(|(index, role)| {
+            let (records, barrier) = (Arc::clone(&records), Arc::clone(&barrier));
+            let newcomer = member(&ws.id, "grace", role, 10 + index as i64);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                records.add_member(&newcomer).await
+            })
+        })
+        .collect();
+    let mut added = 0;
+    for task in tasks {
+        if task.await.unwrap().unwrap() {
+            added += 1;
+        }
+    }
+    assert_eq!(added, 1);
+    assert_eq!(records.members(&ws.id).await.unwrap().len(), 2);
+    assert!(role_of(&*records, &ws.id, "grace").await.is_some());
+}
+
 async fn collect(
     tasks: Vec<tokio::task::JoinHandle<Result<(), RecordsError>>>,
 ) -> Vec<Result<(), RecordsError>> {
