@@ -38,8 +38,38 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
-        Ok(Self(value))
+        if !declares_json(&request) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = axum::body::Bytes::from_request(request, state).await?;
+        Ok(Self(parse(&bytes)?))
+    }
+}
+
+/// Whether the request's content type is JSON (`application/json` or `*+json`).
+fn declares_json(request: &Request) -> bool {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let essence = value.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        })
+}
+
+/// Parses a body; well-formed JSON of the wrong shape is told apart from malformed JSON.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match axum::Json::<T>::from_bytes(bytes) {
+        Ok(axum::Json(value)) => Ok(value),
+        Err(rejection) => match ApiError::from(rejection) {
+            ApiError::BadJson(message)
+                if serde_json::from_slice::<serde_json::Value>(bytes).is_ok() =>
+            {
+                Err(ApiError::BadBody(message))
+            }
+            other => Err(other),
+        },
     }
 }
 
@@ -61,14 +91,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let json = request
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| {
-                let essence = value.split(';').next().unwrap_or("").trim();
-                essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
-            });
+        let json = declares_json(&request);
         let bytes = axum::body::Bytes::from_request(request, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
@@ -76,8 +99,7 @@ where
         if !json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
-        Ok(Self(value))
+        Ok(Self(parse(&bytes)?))
     }
 }
 

@@ -166,9 +166,14 @@ impl TestApp {
         } else {
             json!({ "name": name, "visibility": "private" })
         };
-        self.ok(Some(requester), Method::POST, "/workspace-requests", Some(body))
-            .await
-            .id()
+        self.ok(
+            Some(requester),
+            Method::POST,
+            "/workspace-requests",
+            Some(body),
+        )
+        .await
+        .id()
     }
 
     /// Adds members with one role.
@@ -184,12 +189,23 @@ impl TestApp {
     }
 
     /// The role of a user in a workspace, as its member list says.
-    pub async fn role_of(&self, reader: &Person, workspace: &str, person: &Person) -> Option<String> {
+    pub async fn role_of(
+        &self,
+        reader: &Person,
+        workspace: &str,
+        person: &Person,
+    ) -> Option<String> {
         let members = self
-            .ok(Some(reader), Method::GET, &format!("/workspaces/{workspace}/members"), None)
+            .ok(
+                Some(reader),
+                Method::GET,
+                &format!("/workspaces/{workspace}/members"),
+                None,
+            )
             .await;
         members.body.as_array().unwrap().iter().find_map(|member| {
-            (member["user"] == person.sub.as_str()).then(|| member["role"].as_str().unwrap().to_owned())
+            (member["user"] == person.sub.as_str())
+                .then(|| member["role"].as_str().unwrap().to_owned())
         })
     }
 }
@@ -228,4 +244,63 @@ fn uuid_like_secret() -> String {
         .unwrap()
         .as_nanos();
     format!("test-secret-{nanos}-{:p}", &nanos)
+}
+
+/// A server with a platform administrator and a workspace owned by `owner`.
+pub struct Team {
+    pub app: TestApp,
+    pub owner: Person,
+    pub padmin: Person,
+    pub ws: String,
+}
+
+impl Team {
+    /// A fresh server with a public workspace (test plan) owned by `owner`.
+    pub async fn new() -> Team {
+        let app = TestApp::spawn().await;
+        let owner = app.register("owner").await;
+        let padmin = app.platform_admin("padmin").await;
+        let ws = app.workspace(&owner, &padmin, "Team", true).await;
+        Team {
+            app,
+            owner,
+            padmin,
+            ws,
+        }
+    }
+
+    /// Registers a user and adds them with a role.
+    pub async fn member(&self, name: &str, role: &str) -> Person {
+        let person = self.app.register(name).await;
+        self.app
+            .add(&self.owner, &self.ws, vec![&person], role)
+            .await;
+        person
+    }
+
+    /// A path under the workspace, e.g. `/members`.
+    pub fn path(&self, rest: &str) -> String {
+        format!("/workspaces/{}{rest}", self.ws)
+    }
+}
+
+impl TestApp {
+    /// Sends a raw body with an optional content type.
+    pub async fn call_raw(
+        &self,
+        who: Option<&Person>,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.url));
+        if let Some(person) = who {
+            request = request.bearer_auth(&person.token);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        read(request.body(body).send().await.unwrap()).await
+    }
 }

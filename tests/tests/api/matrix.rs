@@ -16,7 +16,14 @@ use crate::helpers::{Person, TestApp};
 
 /// The callers, in the order of the table's columns.
 const CALLERS: [&str; 8] = [
-    "owner", "admin", "editor", "viewer", "outsider", "stranger", "anonymous", "platform admin",
+    "owner",
+    "admin",
+    "editor",
+    "viewer",
+    "outsider",
+    "stranger",
+    "anonymous",
+    "platform admin",
 ];
 
 type Cells = [u16; 8];
@@ -133,9 +140,24 @@ impl Fixture {
         );
         let reserve = json!({ "quota": "uploads", "amount": 1000 });
         let (join1, reservation1, reservation2) = tokio::join!(
-            app.ok(Some(&stranger), Method::POST, format!("/workspaces/{w1}/join-requests"), Some(json!({}))),
-            app.ok(Some(&editor), Method::POST, format!("/workspaces/{w1}/reservations"), Some(reserve.clone())),
-            app.ok(Some(&outsider), Method::POST, format!("/workspaces/{w2}/reservations"), Some(reserve)),
+            app.ok(
+                Some(&stranger),
+                Method::POST,
+                format!("/workspaces/{w1}/join-requests"),
+                Some(json!({}))
+            ),
+            app.ok(
+                Some(&editor),
+                Method::POST,
+                format!("/workspaces/{w1}/reservations"),
+                Some(reserve.clone())
+            ),
+            app.ok(
+                Some(&outsider),
+                Method::POST,
+                format!("/workspaces/{w2}/reservations"),
+                Some(reserve)
+            ),
         );
         let callers = vec![
             Some(owner),
@@ -190,7 +212,9 @@ impl Fixture {
     /// The body each endpoint is called with.
     fn body(&self, method: &str, template: &str) -> Option<Value> {
         let body = match (method, template) {
-            ("POST", "/workspace-requests") => json!({ "name": "Another", "visibility": "private" }),
+            ("POST", "/workspace-requests") => {
+                json!({ "name": "Another", "visibility": "private" })
+            }
             (_, "/workspace-requests/{id}/approve") => json!({ "plan": "test" }),
             (_, "/workspace-requests/{id}/reject") => json!({ "reason": "not now" }),
             ("PATCH", "/workspaces/{ws}") => json!({ "description": "changed" }),
@@ -202,7 +226,9 @@ impl Fixture {
             ("PATCH", "/workspaces/{ws}/members/{user}") => json!({ "role": "editor" }),
             ("POST", "/workspaces/{ws}/join-requests") => json!({ "message": "hello" }),
             (_, "/workspaces/{ws}/join-requests/{id}/accept") => json!({}),
-            ("POST", "/workspaces/{ws}/reservations") => json!({ "quota": "uploads", "amount": 1000 }),
+            ("POST", "/workspaces/{ws}/reservations") => {
+                json!({ "quota": "uploads", "amount": 1000 })
+            }
             _ => return None,
         };
         Some(body)
@@ -259,14 +285,26 @@ fn every_endpoint_has_a_row_in_the_roles_matrix() {
             missing.push(key);
         }
     }
-    assert!(missing.is_empty(), "endpoints without a row in the roles matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in the roles matrix: {missing:?}"
+    );
     let keys: Vec<String> = endpoints()
         .iter()
         .map(|endpoint| format!("{} {}", endpoint.method.as_str(), endpoint.path))
         .collect();
     for row in MATRIX {
-        assert!(keys.iter().any(|key| key == row.endpoint), "row for an unknown endpoint: {}", row.endpoint);
-        assert_eq!(row.b.is_some(), row.endpoint.contains('{'), "{}: column B exactly when the path has parameters", row.endpoint);
+        assert!(
+            keys.iter().any(|key| key == row.endpoint),
+            "row for an unknown endpoint: {}",
+            row.endpoint
+        );
+        assert_eq!(
+            row.b.is_some(),
+            row.endpoint.contains('{'),
+            "{}: column B exactly when the path has parameters",
+            row.endpoint
+        );
     }
 }
 
@@ -275,7 +313,11 @@ fn members_of_one_workspace_never_read_another() {
     for row in MATRIX {
         if row.endpoint.starts_with("GET /workspaces/{ws}") {
             let b = row.b.unwrap();
-            assert!(b[..4].iter().all(|status| *status == 404), "{}", row.endpoint);
+            assert!(
+                b[..4].iter().all(|status| *status == 404),
+                "{}",
+                row.endpoint
+            );
         }
     }
 }
@@ -284,8 +326,9 @@ fn members_of_one_workspace_never_read_another() {
 async fn the_roles_matrix_holds_over_http() {
     let cells = cells();
     let total = cells.len();
-    let (reads, writes): (Vec<&Cell>, Vec<&Cell>) =
-        cells.iter().partition(|cell| cell.endpoint.starts_with("GET "));
+    let (reads, writes): (Vec<&Cell>, Vec<&Cell>) = cells
+        .iter()
+        .partition(|cell| cell.endpoint.starts_with("GET "));
     let shared = Fixture::build().await;
     let mut results = Vec::with_capacity(total);
     for cell in reads {
@@ -295,7 +338,10 @@ async fn the_roles_matrix_holds_over_http() {
     let written: Vec<(&Cell, u16)> = stream::iter(writes)
         .map(|cell| async move {
             let fixture = Fixture::build().await;
-            (cell, fixture.status(cell.caller, cell.endpoint, cell.other).await)
+            (
+                cell,
+                fixture.status(cell.caller, cell.endpoint, cell.other).await,
+            )
         })
         .buffer_unordered(6)
         .collect()
@@ -322,5 +368,9 @@ async fn the_roles_matrix_holds_over_http() {
         mismatches.len()
     );
     assert_eq!(results.len(), total);
-    assert!(mismatches.is_empty(), "mismatches:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "mismatches:\n{}",
+        mismatches.join("\n")
+    );
 }
