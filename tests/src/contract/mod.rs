@@ -9,6 +9,7 @@
 //! ```
 //!
 //! where the expression is evaluated once per case and is a future yielding a [`Store`].
+//! A new case is a function in one of the modules below plus one line in the macro's list.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::any::Any;
