@@ -31,18 +31,81 @@ pub fn router(state: AppState) -> Router {
     for endpoint in endpoints::endpoints() {
         router = router.route(endpoint.path, (endpoint.route)());
     }
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        warning::add_quota_warning,
+    ));
+    with_json_errors(router).with_state(state)
+}
+
+/// Makes every failure outside the handlers answer in the JSON error shape: unknown routes,
+/// wrong methods, bodies over [`BODY_LIMIT`] and panics.
+pub fn with_json_errors<S>(router: Router<S>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     router
         .fallback(routes::meta::route_not_found)
         .method_not_allowed_fallback(routes::meta::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            warning::add_quota_warning,
-        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
-        .with_state(state)
 }
 
 fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Panic.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn answer(router: Router, method: &str, path: &str) -> (StatusCode, serde_json::Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    fn panicking() -> Router {
+        with_json_errors(Router::new().route(
+            "/boom",
+            axum::routing::get(|| async {
+                if true {
+                    panic!("handler bug");
+                }
+                "unreachable"
+            }),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500() {
+        let (status, body) = answer(panicking(), "GET", "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "internal");
+    }
+
+    #[tokio::test]
+    async fn unknown_routes_and_methods_answer_json() {
+        let (status, body) = answer(panicking(), "GET", "/nothing").await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("route_not_found"))
+        );
+        let (status, body) = answer(panicking(), "POST", "/boom").await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"))
+        );
+    }
 }
