@@ -2,10 +2,14 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod authentication;
 mod bad_input;
+mod creation;
 mod helpers;
 mod joining;
 mod matrix;
 mod members;
+mod openapi;
+mod quotas;
 mod race;
 mod workspaces;
