@@ -148,6 +148,20 @@ async fn platform_administrators_inputs_are_checked_too() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_method_names_the_allowed_ones() {
+    let team = Team::new().await;
+    let response = team
+        .app
+        .client
+        .put(format!("{}{}", team.app.url, team.path("/members")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "GET, POST");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn bodies_over_one_mebibyte_are_refused_with_413() {
     let team = Team::new().await;
     let big = format!(
