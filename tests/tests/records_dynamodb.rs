@@ -1,5 +1,5 @@
 //! The records contract on DynamoDB, emulated by moto: one fresh table per case.
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use std::sync::Arc;
 
@@ -18,3 +18,106 @@ async fn fresh() -> Store {
 }
 
 tuilerie_tests::records_contract_tests!(fresh());
+
+/// What the contract cannot see: the table's layout on DynamoDB.
+mod layout {
+    use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
+    use aws_sdk_dynamodb::Client;
+    use tuilerie_core::ports::{Records, RecordsError};
+    use tuilerie_core::quota::Quota;
+    use tuilerie_core::role::Role;
+    use tuilerie_core::workspace::Visibility;
+    use tuilerie_tests::contract::fixtures::{
+        approved_workspace, member, reservation, user_id, MIB,
+    };
+
+    use super::*;
+
+    async fn table() -> (Client, String, DynamoRecords) {
+        let moto = Moto::start().await;
+        let client = moto.dynamodb().await;
+        let table = moto.unique_name("layout");
+        create_table(&client, &table).await.unwrap();
+        let records = DynamoRecords::new(client.clone(), table.clone());
+        (client, table, records)
+    }
+
+    async fn partition(client: &Client, table: &str, pk: &str) -> usize {
+        client
+            .query()
+            .table_name(table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .count as usize
+    }
+
+    #[tokio::test]
+    async fn the_table_is_created_once_with_a_time_to_live_on_expires_at_epoch() {
+        let (client, table, _) = table().await;
+        let again = create_table(&client, &table).await;
+        assert!(
+            matches!(again, Err(RecordsError::AlreadyExists)),
+            "{again:?}"
+        );
+        let ttl = client
+            .describe_time_to_live()
+            .table_name(&table)
+            .send()
+            .await
+            .unwrap()
+            .time_to_live_description
+            .unwrap();
+        assert_eq!(ttl.attribute_name.as_deref(), Some("expires_at_epoch"));
+        assert_eq!(ttl.time_to_live_status, Some(TimeToLiveStatus::Enabled));
+    }
+
+    #[tokio::test]
+    async fn a_reservation_item_expires_a_week_after_the_reservation() {
+        let (client, table, records) = table().await;
+        let ws = approved_workspace(&records, "ttl", "ada", Visibility::Private).await;
+        let wanted = reservation(&ws.id, "a", Quota::Styles, MIB, 0);
+        records.reserve(&wanted, 10 * MIB).await.unwrap();
+        let item = client
+            .get_item()
+            .table_name(&table)
+            .key("pk", AttributeValue::S(format!("WS#{}", ws.id)))
+            .key("sk", AttributeValue::S(format!("RES#{}", wanted.id)))
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap();
+        let week = chrono::Duration::days(7);
+        let expected = (wanted.expires_at + week).timestamp().to_string();
+        assert_eq!(
+            item.get("expires_at_epoch"),
+            Some(&AttributeValue::N(expected))
+        );
+    }
+
+    #[tokio::test]
+    async fn deleting_a_workspace_of_more_than_100_items_removes_every_item() {
+        let (client, table, records) = table().await;
+        let ws = approved_workspace(&records, "big", "ada", Visibility::Public).await;
+        for index in 0..120 {
+            let name = format!("user{index}");
+            assert!(records
+                .add_member(&member(&ws.id, &name, Role::Viewer, index))
+                .await
+                .unwrap());
+        }
+        let pk = format!("WS#{}", ws.id);
+        assert_eq!(partition(&client, &table, &pk).await, 123);
+        records.delete_workspace(&ws.id).await.unwrap();
+        assert_eq!(partition(&client, &table, &pk).await, 0);
+        assert!(records.workspace(&ws.id).await.unwrap().is_none());
+        assert!(records.public_workspaces().await.unwrap().is_empty());
+        let memberships = records.memberships_of(&user_id("user7")).await.unwrap();
+        assert!(memberships.is_empty(), "{memberships:?}");
+        records.delete_workspace(&ws.id).await.unwrap();
+    }
+}

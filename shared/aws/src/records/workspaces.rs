@@ -15,6 +15,9 @@ use super::DynamoRecords;
 /// Attribute counting a workspace's owners.
 pub const OWNERS: &str = "owners";
 
+/// Attempts before giving up on a workspace changed concurrently at every try.
+const ATTEMPTS: usize = 5;
+
 /// Most actions DynamoDB accepts in one transaction.
 const TRANSACTION_MAX: usize = 100;
 
@@ -50,36 +53,48 @@ pub async fn get(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<Opt
     }
 }
 
-/// Replaces the workspace's fields, keeping its owner count.
+/// Replaces the workspace's mutable fields, keeping its creation time and owner count; the
+/// write is guarded by the content it replaces, and retried if that changed meanwhile.
 pub async fn update(records: &DynamoRecords, workspace: &Workspace) -> RecordsResult<()> {
-    let base = "SET #data = :data";
-    let action = match workspace.visibility {
-        Visibility::Public => Action::update(
-            meta_key(&workspace.id),
-            format!("{base}, #gsi2pk = :public, #gsi2sk = :name"),
-        )
-        .value(":public", s(PUBLIC))
-        .value(":name", s(directory_key(workspace))),
-        Visibility::Private => Action::update(
-            meta_key(&workspace.id),
-            format!("{base} REMOVE #gsi2pk, #gsi2sk"),
-        ),
-    };
-    let action = action
-        .when("attribute_exists(pk)")
-        .name("#data", DATA)
-        .name("#gsi2pk", GSI2_PK)
-        .name("#gsi2sk", GSI2_SK)
-        .value(":data", json(workspace)?);
-    if records.write(action).await? {
-        Ok(())
-    } else {
-        Err(RecordsError::NotFound)
+    for _ in 0..ATTEMPTS {
+        let Some(item) = records.get(&keys::workspace(&workspace.id), META).await? else {
+            return Err(RecordsError::NotFound);
+        };
+        let stored: Workspace = from_json(&item)?;
+        let previous = item.get(DATA).cloned().unwrap_or_else(|| s(""));
+        let updated = Workspace {
+            created_at: stored.created_at,
+            ..workspace.clone()
+        };
+        let base = "SET #data = :data";
+        let action = match updated.visibility {
+            Visibility::Public => Action::update(
+                meta_key(&updated.id),
+                format!("{base}, #gsi2pk = :public, #gsi2sk = :name"),
+            )
+            .value(":public", s(PUBLIC))
+            .value(":name", s(directory_key(&updated))),
+            Visibility::Private => Action::update(
+                meta_key(&updated.id),
+                format!("{base} REMOVE #gsi2pk, #gsi2sk"),
+            ),
+        };
+        let action = action
+            .when("#data = :previous")
+            .name("#data", DATA)
+            .name("#gsi2pk", GSI2_PK)
+            .name("#gsi2sk", GSI2_SK)
+            .value(":data", json(&updated)?)
+            .value(":previous", previous);
+        if records.write(action).await? {
+            return Ok(());
+        }
     }
+    Err(RecordsError::ConditionFailed)
 }
 
 /// Deletes every item of the workspace's partition, `META` first so the workspace disappears
-/// at once; transactions of at most 100 items.
+/// at once; transactions of at most 100 items. Deleting an unknown workspace does nothing.
 pub async fn delete(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<()> {
     let pk = keys::workspace(id);
     let mut sort_keys = Vec::new();
@@ -90,9 +105,6 @@ pub async fn delete(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<
         } else {
             sort_keys.push(sk);
         }
-    }
-    if sort_keys.is_empty() {
-        return Err(RecordsError::NotFound);
     }
     for chunk in sort_keys.chunks(TRANSACTION_MAX) {
         let actions: Vec<Action> = chunk
