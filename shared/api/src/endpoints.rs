@@ -49,6 +49,9 @@ pub struct Endpoint {
     pub body: Option<&'static str>,
     /// Status of a successful answer.
     pub success: u16,
+    /// Schema of a successful answer's body: a name, a name followed by `[]` for an array of
+    /// them, or empty when the body is not described.
+    pub response: &'static str,
     /// The handler.
     pub route: fn() -> MethodRouter<AppState>,
 }
@@ -60,7 +63,7 @@ impl std::fmt::Debug for Endpoint {
 }
 
 macro_rules! endpoint {
-    ($method:ident $path:literal, $handler:path, $success:literal, $body:expr, $access:literal, $summary:literal) => {
+    ($method:ident $path:literal, $handler:path, $success:literal, $response:literal, $body:expr, $access:literal, $summary:literal) => {
         Endpoint {
             method: Method::$method,
             path: $path,
@@ -68,6 +71,7 @@ macro_rules! endpoint {
             access: $access,
             body: $body,
             success: $success,
+            response: $response,
             route: endpoint!(@route $method $handler),
         }
     };
@@ -81,35 +85,35 @@ macro_rules! endpoint {
 /// Every endpoint of the API.
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        endpoint!(Get "/health", meta::health, 200, None, "anyone", "Says the server is up."),
-        endpoint!(Get "/openapi.json", meta::openapi, 200, None, "anyone", "This API's OpenAPI 3.1 document."),
-        endpoint!(Get "/me", account::me, 200, None, "registered users", "The caller, their workspaces and pending requests."),
-        endpoint!(Get "/directory", account::directory, 200, None, "registered users", "Public workspaces, which registered users may ask to join."),
-        endpoint!(Get "/workspaces", account::my_workspaces, 200, None, "registered users", "The caller's workspaces with their role and quotas."),
-        endpoint!(Get "/join-requests", account::my_join_requests, 200, None, "registered users", "The caller's join requests."),
-        endpoint!(Post "/workspace-requests", creation::create, 201, Some("NewCreationRequest"), "registered users", "Asks for a new workspace; a platform administrator decides."),
-        endpoint!(Get "/workspace-requests", creation::list, 200, None, "registered users (`?status=pending`: platform administrators)", "The caller's creation requests, or with `?status=pending` every pending one."),
-        endpoint!(Get "/workspace-requests/{id}", creation::get, 200, None, "the requester and platform administrators", "One creation request, with its decision."),
-        endpoint!(Post "/workspace-requests/{id}/approve", creation::approve, 200, Some("Approval"), "platform administrators", "Approves a pending request: creates the workspace with its first owner."),
-        endpoint!(Post "/workspace-requests/{id}/reject", creation::reject, 200, Some("Rejection"), "platform administrators", "Rejects a pending request with a reason shown to the requester."),
-        endpoint!(Get "/workspaces/{ws}", workspaces::get, 200, None, "members of the workspace", "The workspace, the caller's role and its quotas."),
-        endpoint!(Patch "/workspaces/{ws}", workspaces::update, 200, Some("WorkspacePatch"), "owners of the workspace", "Renames the workspace, changes its description or visibility."),
-        endpoint!(Delete "/workspaces/{ws}", workspaces::delete, 204, None, "owners of the workspace", "Deletes the workspace."),
-        endpoint!(Put "/workspaces/{ws}/limits", workspaces::set_limits, 200, Some("Approval"), "platform administrators", "Sets the workspace's plan and quotas."),
-        endpoint!(Put "/workspaces/{ws}/status", workspaces::set_status, 200, Some("StatusChange"), "platform administrators", "Suspends or reactivates the workspace."),
-        endpoint!(Get "/workspaces/{ws}/members", members::list, 200, None, "members of the workspace", "The workspace's members and roles."),
-        endpoint!(Post "/workspaces/{ws}/members", members::add, 200, Some("NewMembers"), "owners and admins of the workspace", "Adds registered users by e-mail, all with the same role."),
-        endpoint!(Patch "/workspaces/{ws}/members/{user}", members::change_role, 200, Some("RoleChange"), "owners and admins of the workspace", "Changes a member's role."),
-        endpoint!(Delete "/workspaces/{ws}/members/{user}", members::remove, 204, None, "owners and admins of the workspace", "Removes a member."),
-        endpoint!(Post "/workspaces/{ws}/leave", members::leave, 204, None, "members of the workspace", "Leaves the workspace (not its last owner)."),
-        endpoint!(Get "/workspaces/{ws}/join-requests", join::list, 200, None, "owners and admins of the workspace", "The workspace's join requests."),
-        endpoint!(Post "/workspaces/{ws}/join-requests", join::create, 201, Some("NewJoinRequest"), "registered users who are not members of this public workspace", "Asks to join a public workspace."),
-        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/accept", join::accept, 200, Some("JoinAcceptance"), "owners and admins of the workspace", "Accepts a join request with a role (viewer by default)."),
-        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/decline", join::decline, 200, None, "owners and admins of the workspace", "Declines a join request."),
-        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/withdraw", join::withdraw, 200, None, "the requester", "Withdraws one's own pending join request."),
-        endpoint!(Get "/workspaces/{ws}/usage", quotas::usage, 200, None, "members of the workspace", "Each quota's use, reservations and the 90 % warning."),
-        endpoint!(Post "/workspaces/{ws}/reservations", quotas::reserve, 201, Some("NewReservation"), "owners, admins and editors of the workspace", "Reserves quota before writing."),
-        endpoint!(Post "/workspaces/{ws}/reservations/{id}/commit", quotas::commit, 200, None, "owners, admins and editors of the workspace", "Turns a reservation into usage."),
-        endpoint!(Delete "/workspaces/{ws}/reservations/{id}", quotas::release, 200, None, "owners, admins and editors of the workspace", "Gives a reservation back."),
+        endpoint!(Get "/health", meta::health, 200, "Health", None, "anyone", "Says the server is up."),
+        endpoint!(Get "/openapi.json", meta::openapi, 200, "", None, "anyone", "This API's OpenAPI 3.1 document."),
+        endpoint!(Get "/me", account::me, 200, "Me", None, "registered users", "The caller, their workspaces and pending requests."),
+        endpoint!(Get "/directory", account::directory, 200, "DirectoryEntry[]", None, "registered users", "Public workspaces, which registered users may ask to join."),
+        endpoint!(Get "/workspaces", account::my_workspaces, 200, "Workspace[]", None, "registered users", "The caller's workspaces with their role and quotas."),
+        endpoint!(Get "/join-requests", account::my_join_requests, 200, "JoinRequest[]", None, "registered users", "The caller's join requests."),
+        endpoint!(Post "/workspace-requests", creation::create, 201, "CreationRequest", Some("NewCreationRequest"), "registered users", "Asks for a new workspace; a platform administrator decides."),
+        endpoint!(Get "/workspace-requests", creation::list, 200, "CreationRequest[]", None, "registered users (`?status=pending`: platform administrators)", "The caller's creation requests, or with `?status=pending` every pending one."),
+        endpoint!(Get "/workspace-requests/{id}", creation::get, 200, "CreationRequest", None, "the requester and platform administrators", "One creation request, with its decision."),
+        endpoint!(Post "/workspace-requests/{id}/approve", creation::approve, 200, "Workspace", Some("Approval"), "platform administrators", "Approves a pending request: creates the workspace with its first owner."),
+        endpoint!(Post "/workspace-requests/{id}/reject", creation::reject, 200, "CreationRequest", Some("Rejection"), "platform administrators", "Rejects a pending request with a reason shown to the requester."),
+        endpoint!(Get "/workspaces/{ws}", workspaces::get, 200, "Workspace", None, "members of the workspace", "The workspace, the caller's role and its quotas."),
+        endpoint!(Patch "/workspaces/{ws}", workspaces::update, 200, "Workspace", Some("WorkspacePatch"), "owners of the workspace", "Renames the workspace, changes its description or visibility."),
+        endpoint!(Delete "/workspaces/{ws}", workspaces::delete, 204, "", None, "owners of the workspace", "Deletes the workspace."),
+        endpoint!(Put "/workspaces/{ws}/limits", workspaces::set_limits, 200, "Workspace", Some("Approval"), "platform administrators", "Sets the workspace's plan and quotas."),
+        endpoint!(Put "/workspaces/{ws}/status", workspaces::set_status, 200, "Workspace", Some("StatusChange"), "platform administrators", "Suspends or reactivates the workspace."),
+        endpoint!(Get "/workspaces/{ws}/members", members::list, 200, "Member[]", None, "members of the workspace", "The workspace's members and roles."),
+        endpoint!(Post "/workspaces/{ws}/members", members::add, 200, "AddedMembers", Some("NewMembers"), "owners and admins of the workspace", "Adds registered users by e-mail, all with the same role."),
+        endpoint!(Patch "/workspaces/{ws}/members/{user}", members::change_role, 200, "Member", Some("RoleChange"), "owners and admins of the workspace", "Changes a member's role."),
+        endpoint!(Delete "/workspaces/{ws}/members/{user}", members::remove, 204, "", None, "owners and admins of the workspace", "Removes a member."),
+        endpoint!(Post "/workspaces/{ws}/leave", members::leave, 204, "", None, "members of the workspace", "Leaves the workspace (not its last owner)."),
+        endpoint!(Get "/workspaces/{ws}/join-requests", join::list, 200, "JoinRequest[]", None, "owners and admins of the workspace", "The workspace's join requests."),
+        endpoint!(Post "/workspaces/{ws}/join-requests", join::create, 201, "JoinRequest", Some("NewJoinRequest"), "registered users who are not members of this public workspace", "Asks to join a public workspace."),
+        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/accept", join::accept, 200, "JoinRequest", Some("JoinAcceptance"), "owners and admins of the workspace", "Accepts a join request with a role (viewer by default)."),
+        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/decline", join::decline, 200, "JoinRequest", None, "owners and admins of the workspace", "Declines a join request."),
+        endpoint!(Post "/workspaces/{ws}/join-requests/{id}/withdraw", join::withdraw, 200, "JoinRequest", None, "the requester", "Withdraws one's own pending join request."),
+        endpoint!(Get "/workspaces/{ws}/usage", quotas::usage, 200, "Usage", None, "members of the workspace", "Each quota's use, reservations and the 90 % warning."),
+        endpoint!(Post "/workspaces/{ws}/reservations", quotas::reserve, 201, "Reservation", Some("NewReservation"), "owners, admins and editors of the workspace", "Reserves quota before writing."),
+        endpoint!(Post "/workspaces/{ws}/reservations/{id}/commit", quotas::commit, 200, "Reservation", None, "owners, admins and editors of the workspace", "Turns a reservation into usage."),
+        endpoint!(Delete "/workspaces/{ws}/reservations/{id}", quotas::release, 200, "Reservation", None, "owners, admins and editors of the workspace", "Gives a reservation back."),
     ]
 }
