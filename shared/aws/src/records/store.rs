@@ -1,7 +1,10 @@
 //! Reads and writes on the table shared by every records operation: consistent gets, paged
 //! queries, single conditional writes and transactions.
 
+use std::time::Duration;
+
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use tuilerie_core::ports::{RecordsError, RecordsResult};
 
 use super::action::{Action, Kind};
@@ -161,7 +164,10 @@ impl DynamoRecords {
         }
     }
 
-    /// Runs the actions as one transaction; [`Cancelled`] if a condition did not hold.
+    /// Runs the actions as one transaction; [`Cancelled`] if a condition did not hold. A
+    /// transaction cancelled only by conflicts with other transactions on the same items (or
+    /// by throttling) is sent again after a random pause, a few times, then reported
+    /// [`RecordsError::Unavailable`].
     pub(super) async fn transact(
         &self,
         actions: &[Action],
@@ -170,6 +176,22 @@ impl DynamoRecords {
             .iter()
             .map(|action| action.transact(&self.table))
             .collect::<RecordsResult<Vec<_>>>()?;
+        let mut attempt = 0;
+        loop {
+            match self.transact_once(items.clone()).await {
+                Attempt::Done(outcome) => return outcome,
+                Attempt::Conflict(error) => {
+                    attempt += 1;
+                    if attempt >= TRANSACT_ATTEMPTS {
+                        return Err(RecordsError::Unavailable(error));
+                    }
+                    tokio::time::sleep(backoff(attempt, draw())).await;
+                }
+            }
+        }
+    }
+
+    async fn transact_once(&self, items: Vec<TransactWriteItem>) -> Attempt {
         let error = match self
             .client
             .transact_write_items()
@@ -177,25 +199,80 @@ impl DynamoRecords {
             .send()
             .await
         {
-            Ok(_) => return Ok(Ok(())),
+            Ok(_) => return Attempt::Done(Ok(Ok(()))),
             Err(error) => error,
         };
         let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
             error.as_service_error()
         else {
-            return Err(classify(error));
+            return Attempt::Done(Err(classify(error)));
         };
         let codes: Vec<String> = cancelled
             .cancellation_reasons()
             .iter()
             .map(|reason| reason.code().unwrap_or("None").to_owned())
             .collect();
-        if codes.iter().any(|code| is_transient_reason(code)) {
-            Err(RecordsError::Unavailable(Box::new(error)))
-        } else if codes.iter().any(|code| code == "ConditionalCheckFailed") {
-            Ok(Err(Cancelled(codes)))
+        if codes.iter().any(|code| code == "ConditionalCheckFailed") {
+            Attempt::Done(Ok(Err(Cancelled(codes))))
+        } else if codes.iter().any(|code| is_transient_reason(code)) {
+            Attempt::Conflict(Box::new(error))
         } else {
-            Err(RecordsError::Backend(Box::new(error)))
+            Attempt::Done(Err(RecordsError::Backend(Box::new(error))))
         }
+    }
+}
+
+/// Transactions sent at most this many times when they conflict with others.
+const TRANSACT_ATTEMPTS: u32 = 8;
+
+/// The outcome of sending a transaction once.
+enum Attempt {
+    /// Applied, refused on a condition, or failed for good.
+    Done(RecordsResult<Result<(), Cancelled>>),
+    /// Cancelled by a conflict or throttling only: worth sending again.
+    Conflict(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A number drawn uniformly in [0, 1), from the random keys the standard library gives each
+/// hash map.
+fn draw() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let bits = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Pause before sending a conflicting transaction again: random ("full jitter") below a
+/// ceiling that doubles from 20 ms with each attempt, up to 1 s. `draw` is uniform in [0, 1).
+fn backoff(attempt: u32, draw: f64) -> Duration {
+    let ceiling = (20u64 << attempt.min(6)).min(1_000);
+    Duration::from_millis((ceiling as f64 * draw.clamp(0.0, 1.0)) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_grow_then_stay_under_a_second() {
+        assert!(backoff(1, 0.999) < Duration::from_millis(41));
+        assert!(backoff(3, 0.999) >= Duration::from_millis(150));
+        assert!(backoff(30, 0.999) <= Duration::from_secs(1));
+        assert_eq!(backoff(5, 0.0), Duration::ZERO);
+        let draws: Vec<f64> = (0..100).map(|_| draw()).collect();
+        assert!(draws.iter().all(|x| (0.0..1.0).contains(x)));
+        assert!(
+            draws.iter().any(|x| (draws[0] - x).abs() > 1e-9),
+            "{draws:?}"
+        );
+    }
+
+    #[test]
+    fn only_failed_conditions_count_as_failed() {
+        let cancelled = Cancelled(vec!["None".to_owned(), "ConditionalCheckFailed".to_owned()]);
+        assert!(!cancelled.failed(0));
+        assert!(cancelled.failed(1));
+        assert!(!cancelled.failed(2));
     }
 }
