@@ -60,6 +60,23 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends SIGTERM and waits for a clean exit.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "the server exited with {status}");
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the server did not stop within 5 s of SIGTERM");
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -100,7 +117,7 @@ fn the_printed_curl_commands_work_as_printed_and_seeding_twice_changes_nothing()
         );
     }
     let workspace = first.workspace();
-    drop(first);
+    first.stop();
 
     let second = Server::start(&data);
     assert_eq!(
