@@ -32,7 +32,7 @@ use tokio::sync::OnceCell;
 /// meanwhile. DynamoDB itself applies conditional writes and transactions atomically, so the
 /// emulator must too. Other services stay concurrent (an SQS long poll must not block them).
 const LAUNCHER: &str = r#"
-import sys, threading
+import os, sys, threading
 from werkzeug.serving import make_server
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication, MotoRequestHandler, create_backend_app)
@@ -48,6 +48,7 @@ def app(environ, start_response):
 
 server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
 print(server.server_port, flush=True)
+os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 sys.stdin.read()
 "#;

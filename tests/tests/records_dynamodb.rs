@@ -121,3 +121,45 @@ mod layout {
         records.delete_workspace(&ws.id).await.unwrap();
     }
 }
+
+/// Addresses shared by several users, which the contract leaves open.
+mod addresses {
+    use tuilerie_core::ports::Records;
+    use tuilerie_core::user::User;
+    use tuilerie_tests::contract::fixtures::{email, user};
+
+    use super::*;
+
+    async fn records() -> DynamoRecords {
+        let moto = Moto::start().await;
+        let client = moto.dynamodb().await;
+        let table = moto.unique_name("addresses");
+        create_table(&client, &table).await.unwrap();
+        DynamoRecords::new(client, table)
+    }
+
+    #[tokio::test]
+    async fn a_shared_address_finds_its_first_holder_until_they_give_it_up() {
+        let records = records().await;
+        let ada = records.register_user(&user("ada", 0)).await.unwrap();
+        let twin = User {
+            email: email("ada"),
+            ..user("twin", 1)
+        };
+        records.register_user(&twin).await.unwrap();
+        let found = records.user_by_email(&email("ada")).await.unwrap();
+        assert_eq!(found.map(|user| user.id), Some(ada.id.clone()));
+
+        let moved = User {
+            email: email("lovelace"),
+            ..ada.clone()
+        };
+        records.register_user(&moved).await.unwrap();
+        let found = records.user_by_email(&email("lovelace")).await.unwrap();
+        assert_eq!(found.map(|user| user.id), Some(ada.id));
+
+        records.register_user(&twin).await.unwrap();
+        let found = records.user_by_email(&email("ada")).await.unwrap();
+        assert_eq!(found.map(|user| user.id), Some(twin.id));
+    }
+}
