@@ -5,6 +5,7 @@
 //! HS256 tokens signed with its own secret ([`LocalAuthenticator`]); on AWS, API Gateway has
 //! already verified the token and another [`Authenticator`] reads its claims.
 
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -19,11 +20,12 @@ pub const PLATFORM_ADMINS: &str = "platform-admins";
 /// Result of reading credentials.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Reads the caller's verified claims from a request's headers.
+/// Reads the caller's verified claims from a request: from its headers, or from its extensions
+/// where a gateway in front has put the claims it verified.
 pub trait Authenticator: Send + Sync {
     /// `Ok(None)` when the request carries no credentials (an anonymous caller);
     /// [`Error::InvalidToken`] when it carries credentials that are not valid.
-    fn claims(&self, headers: &HeaderMap) -> Result<Option<Claims>>;
+    fn claims(&self, request: &Parts) -> Result<Option<Claims>>;
 }
 
 /// The claims of a token, as Cognito writes them.
@@ -131,8 +133,8 @@ impl LocalAuthenticator {
 }
 
 impl Authenticator for LocalAuthenticator {
-    fn claims(&self, headers: &HeaderMap) -> Result<Option<Claims>> {
-        bearer_token(headers)?
+    fn claims(&self, request: &Parts) -> Result<Option<Claims>> {
+        bearer_token(&request.headers)?
             .map(|token| self.verify(token))
             .transpose()
     }
@@ -141,12 +143,14 @@ impl Authenticator for LocalAuthenticator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
-    fn headers(value: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
-        headers
+    fn headers(value: &str) -> Parts {
+        axum::http::Request::builder()
+            .header(header::AUTHORIZATION, value)
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
     }
 
     #[test]
@@ -172,7 +176,8 @@ mod tests {
     #[test]
     fn no_header_is_an_anonymous_caller() {
         let auth = LocalAuthenticator::new(b"secret");
-        assert!(auth.claims(&HeaderMap::new()).unwrap().is_none());
+        let request = axum::http::Request::new(()).into_parts().0;
+        assert!(auth.claims(&request).unwrap().is_none());
     }
 
     #[test]

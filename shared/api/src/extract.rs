@@ -19,7 +19,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match state.authenticator.claims(&parts.headers)? {
+        match state.authenticator.claims(parts)? {
             None => Ok(Self(Principal::Anonymous)),
             Some(claims) => Ok(Self(state.service.authenticate(claims).await?)),
         }
