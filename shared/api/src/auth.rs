@@ -3,7 +3,8 @@
 //! The claims have the shape Cognito gives API Gateway: `sub`, `email` and `cognito:groups`
 //! (platform administrators are in the `platform-admins` group). The local server verifies
 //! HS256 tokens signed with its own secret ([`LocalAuthenticator`]); on AWS, API Gateway has
-//! already verified the token and another [`Authenticator`] reads its claims.
+//! already verified the token and
+//! [`crate::gateway::GatewayAuthenticator`] reads its claims.
 
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};

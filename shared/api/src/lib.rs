@@ -11,6 +11,7 @@ pub mod bodies;
 pub mod endpoints;
 pub mod error;
 pub mod extract;
+pub mod gateway;
 pub mod openapi;
 pub mod routes;
 pub mod state;
@@ -23,6 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 pub use auth::{Authenticator, LocalAuthenticator, TokenClaims};
 pub use error::{ApiError, BODY_LIMIT};
+pub use gateway::{GatewayAuthenticator, GatewayClaims};
 pub use state::AppState;
 
 /// The whole API.
