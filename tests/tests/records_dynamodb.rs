@@ -163,3 +163,34 @@ mod addresses {
         assert_eq!(found.map(|user| user.id), Some(twin.id));
     }
 }
+
+/// How back-end failures reach the use cases.
+mod failures {
+    use tuilerie_core::ports::{Records, RecordsError};
+    use tuilerie_tests::contract::fixtures::user_id;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unreachable_endpoint_is_unavailable() {
+        let moto = Moto::start().await;
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let config = aws_sdk_dynamodb::config::Builder::from(&moto.sdk_config().await)
+            .endpoint_url(format!("http://127.0.0.1:{port}"))
+            .build();
+        let client = aws_sdk_dynamodb::Client::from_conf(config);
+        let records = DynamoRecords::new(client, "records");
+        let error = records.user(&user_id("ada")).await.unwrap_err();
+        assert!(matches!(error, RecordsError::Unavailable(_)), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_table_is_a_back_end_failure() {
+        let moto = Moto::start().await;
+        let records = DynamoRecords::new(moto.dynamodb().await, moto.unique_name("missing"));
+        let error = records.user(&user_id("ada")).await.unwrap_err();
+        assert!(matches!(error, RecordsError::Backend(_)), "{error:?}");
+    }
+}
