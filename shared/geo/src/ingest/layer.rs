@@ -18,6 +18,8 @@ use std::path::Path;
 
 const BATCH: usize = 512;
 
+type Processed = std::result::Result<Ready, Skip>;
+
 struct Ready {
     geometry: Geometry<f64>,
     values: Vec<Value>,
@@ -175,12 +177,11 @@ pub(crate) fn write(
         path: output_dir.join(&file),
         detail,
     };
-    let mut writer = LayerWriter::new(&name, &fields).map_err(output)?;
-    let mut stats = Stats::default();
+    let writer = LayerWriter::new(&name, &fields).map_err(output)?;
 
-    std::thread::scope(|scope| -> Result<()> {
+    let (writer, stats) = std::thread::scope(|scope| -> Result<(LayerWriter, Stats)> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FeatureResult>>(4);
-        let handle = scope.spawn(move || {
+        let reading = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let result = reader.read(&mut |feature| {
                 batch.push(feature);
@@ -196,9 +197,26 @@ pub(crate) fn write(
             }
             result
         });
-        let mut write_result = Ok(());
+        let (processed_tx, processed_rx) = std::sync::mpsc::sync_channel::<Vec<Processed>>(4);
+        let output = &output;
+        let writing = scope.spawn(move || -> Result<(LayerWriter, Stats)> {
+            let mut writer = writer;
+            let mut stats = Stats::default();
+            for batch in processed_rx.iter() {
+                for item in batch {
+                    match item {
+                        Ok(ready) => {
+                            stats.record(&ready);
+                            writer.add(ready.geometry, &ready.values).map_err(output)?;
+                        }
+                        Err(skip) => stats.skip(skip, limits),
+                    }
+                }
+            }
+            Ok((writer, stats))
+        });
         for batch in rx.iter() {
-            let processed: Vec<_> = batch
+            let processed: Vec<Processed> = batch
                 .into_par_iter()
                 .map_init(
                     || crs.proj.as_deref().and_then(|p| Reprojector::new(p).ok()),
@@ -207,29 +225,23 @@ pub(crate) fn write(
                     },
                 )
                 .collect();
-            for item in processed {
-                match item {
-                    Ok(ready) => {
-                        stats.record(&ready);
-                        if let Err(e) = writer.add(ready.geometry, &ready.values) {
-                            write_result = Err(output(e));
-                            break;
-                        }
-                    }
-                    Err(skip) => stats.skip(skip, limits),
-                }
-            }
-            if write_result.is_err() {
+            if processed_tx.send(processed).is_err() {
                 break;
             }
         }
+        drop(processed_tx);
         drop(rx);
-        let read_result = match handle.join() {
+        let written = match writing.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        write_result?;
-        read_result
+        let read = match reading.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let written = written?;
+        read?;
+        Ok(written)
     })?;
 
     if stats.written == 0 {

@@ -9,7 +9,7 @@ use crate::schema::FieldKind;
 use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader};
 use geozero::{ColumnValue, PropertyProcessor, ToGeo};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 fn kind(column: ColumnType) -> FieldKind {
@@ -36,6 +36,45 @@ fn open_reader(path: &Path, display: &str) -> Result<FgbReader<BufReader<File>>>
     })
 }
 
+/// Checks that every feature's size prefix fits in the file, so a damaged size never makes
+/// the decoder allocate gigabytes.
+fn check_feature_sizes(path: &Path, display: &str, index_size: u64) -> Result<()> {
+    let malformed = |detail: String| IngestError::malformed(display, None, detail);
+    let mut file = BufReader::new(File::open(path).map_err(|e| IngestError::io(path, e))?);
+    let len = file
+        .get_ref()
+        .metadata()
+        .map_err(|e| IngestError::io(path, e))?
+        .len();
+    let mut prefix = [0u8; 12];
+    file.read_exact(&mut prefix)
+        .map_err(|_| malformed("the FlatGeobuf header is truncated".to_string()))?;
+    let header_size = u64::from(u32::from_le_bytes([
+        prefix[8], prefix[9], prefix[10], prefix[11],
+    ]));
+    let mut offset = 12u64.saturating_add(header_size).saturating_add(index_size);
+    let mut number = 0u64;
+    while offset < len {
+        number += 1;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| IngestError::io(path, e))?;
+        let mut size = [0u8; 4];
+        file.read_exact(&mut size).map_err(|_| {
+            malformed(format!(
+                "the FlatGeobuf file is truncated at feature {number}"
+            ))
+        })?;
+        let size = u64::from(u32::from_le_bytes(size));
+        offset = offset.saturating_add(4).saturating_add(size);
+        if offset > len {
+            return Err(malformed(format!(
+                "the FlatGeobuf file is truncated in feature {number}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Opens a FlatGeobuf file: one layer.
 pub(crate) fn open(
     path: &Path,
@@ -45,6 +84,14 @@ pub(crate) fn open(
     guard(display, None, || {
         let reader = open_reader(path, display)?;
         let header = reader.header();
+        let count = header.features_count() as usize;
+        let index_size = if header.index_node_size() > 0 && count > 0 {
+            flatgeobuf::packed_r_tree::PackedRTree::index_size(count, header.index_node_size())
+                as u64
+        } else {
+            0
+        };
+        check_feature_sizes(path, display, index_size)?;
         let name = header
             .name()
             .filter(|n| !n.trim().is_empty())
