@@ -50,3 +50,35 @@ async fn invalid_or_expired_tokens_are_refused_with_401() {
         (401, "unauthenticated")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_signed_for_one_server_is_refused_by_another() {
+    let first = crate::helpers::TestApp::spawn().await;
+    let second = crate::helpers::TestApp::spawn().await;
+    let ada = first.register("ada").await;
+    let reply = second.call(Some(&ada), Method::GET, "/me", None).await;
+    assert_eq!((reply.status, reply.code()), (401, "invalid_token"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_is_registered_on_their_first_call_and_found_by_email_afterwards() {
+    let team = Team::new().await;
+    let app = &team.app;
+    let unseen = app.person("unseen", false);
+    let before = app
+        .call(
+            Some(&team.owner),
+            Method::POST,
+            team.path("/members"),
+            Some(serde_json::json!({ "emails": [unseen.email], "role": "viewer" })),
+        )
+        .await;
+    assert_eq!(before.code(), "unknown_emails");
+    let me = app.ok(Some(&unseen), Method::GET, "/me", None).await;
+    assert_eq!(me.body["user"]["email"], unseen.email.as_str());
+    assert_eq!(me.body["platform_admin"], false);
+    app.add(&team.owner, &team.ws, vec![&unseen], "viewer")
+        .await;
+    let me = app.ok(Some(&unseen), Method::GET, "/me", None).await;
+    assert_eq!(me.body["workspaces"][0]["role"], "viewer");
+}

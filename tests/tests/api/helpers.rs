@@ -57,7 +57,7 @@ impl TestApp {
         let records: Arc<dyn Records> =
             Arc::new(SqliteRecords::open(dir.path().join("records.sqlite")).unwrap());
         let service = Service::new(records, Arc::new(SystemClock), Arc::new(RandomIds));
-        let secret = uuid_like_secret();
+        let secret = fresh_secret();
         let auth = LocalAuthenticator::new(secret.as_bytes());
         let state = AppState::new(service, Arc::new(auth.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -237,13 +237,13 @@ pub async fn read(response: reqwest::Response) -> Reply {
     }
 }
 
-fn uuid_like_secret() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+/// A secret of this server only, so its tokens are valid nowhere else.
+fn fresh_secret() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("test-secret-{nanos}-{:p}", &nanos)
+    format!("test-secret-{nanos}")
 }
 
 /// A server with a platform administrator and a workspace owned by `owner`.
