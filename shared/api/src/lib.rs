@@ -6,6 +6,7 @@
 //! [`tuilerie_core::service::Service`], and answer JSON. Every failure, including malformed
 //! bodies, unknown routes and panics, answers `{"error": {"code", "message", "details"}}`.
 
+pub mod access_log;
 pub mod auth;
 pub mod bodies;
 pub mod endpoints;
@@ -37,7 +38,9 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         warning::add_quota_warning,
     ));
-    with_json_errors(router).with_state(state)
+    with_json_errors(router)
+        .layer(axum::middleware::from_fn(access_log::log_request))
+        .with_state(state)
 }
 
 /// Makes every failure outside the handlers answer in the JSON error shape: unknown routes,
