@@ -18,11 +18,17 @@ pub fn document() -> Value {
             })
             .collect();
         let mut responses = Map::new();
-        let success = if endpoint.success == 204 {
+        let mut success = if endpoint.success == 204 {
             json!({ "description": "Done." })
         } else {
             json!({ "description": "Success.", "content": { "application/json": { "schema": response_schema(endpoint.response) } } })
         };
+        if endpoint.path.starts_with("/workspaces/{ws}") {
+            success["headers"] = json!({ (crate::warning::QUOTA_WARNING_HEADER): {
+                "description": "Present, with `true`, when a quota of the workspace is at 90 % or more.",
+                "schema": { "type": "string", "enum": ["true"] }
+            } });
+        }
         responses.insert(endpoint.success.to_string(), success);
         responses.insert(
             "default".to_owned(),
@@ -115,6 +121,15 @@ mod tests {
                 "{endpoint:?} answers a missing schema {name}"
             );
         }
+    }
+
+    #[test]
+    fn answers_about_a_workspace_document_the_quota_warning_header() {
+        let document = document();
+        let answer = &document["paths"]["/workspaces/{ws}/usage"]["get"]["responses"]["200"];
+        assert!(answer["headers"]["tuilerie-quota-warning"].is_object());
+        let mine = &document["paths"]["/workspaces"]["get"]["responses"]["200"];
+        assert!(mine["headers"].is_null());
     }
 
     #[test]
