@@ -180,3 +180,25 @@ async fn bodies_over_one_mebibyte_are_refused_with_413() {
         .await;
     assert_eq!((reply.status, reply.code()), (413, "payload_too_large"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_content_types_with_parameters_or_suffixes_are_accepted() {
+    let team = Team::new().await;
+    for content_type in [
+        "application/json; charset=utf-8",
+        "Application/JSON",
+        "application/merge-patch+json",
+    ] {
+        let reply = team
+            .app
+            .call_raw(
+                Some(&team.owner),
+                Method::PATCH,
+                &team.path(""),
+                Some(content_type),
+                br#"{"description":"via a parameterised content type"}"#.to_vec(),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{content_type}: {:?}", reply.body);
+    }
+}
