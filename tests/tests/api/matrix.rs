@@ -311,6 +311,51 @@ fn every_endpoint_has_a_row_in_the_roles_matrix() {
     }
 }
 
+/// Who the endpoint table says may call an endpoint, in the order of [`CALLERS`], for column A.
+fn documented_callers(access: &str) -> [bool; 8] {
+    let registered = [true, true, true, true, true, true, false, true];
+    match access.split(" (").next().unwrap() {
+        "anyone" => [true; 8],
+        "registered users" => registered,
+        "registered users who are not members of this public workspace" => registered,
+        "the requester and platform administrators" => {
+            [true, false, false, false, false, false, false, true]
+        }
+        "the requester" => [false, false, false, false, false, true, false, false],
+        "platform administrators" => [false, false, false, false, false, false, false, true],
+        "members of the workspace" => [true, true, true, true, false, false, false, false],
+        "members of the workspace and platform administrators" => {
+            [true, true, true, true, false, false, false, true]
+        }
+        "owners, admins and editors of the workspace" => {
+            [true, true, true, false, false, false, false, false]
+        }
+        "owners and admins of the workspace" => {
+            [true, true, false, false, false, false, false, false]
+        }
+        "owners of the workspace" => [true, false, false, false, false, false, false, false],
+        other => panic!("unknown access description `{other}`"),
+    }
+}
+
+#[test]
+fn the_documented_access_of_each_endpoint_matches_its_row() {
+    // Allowed: a success, or a conflict with the current state (an invariant, not a permission).
+    for endpoint in endpoints() {
+        let key = format!("{} {}", endpoint.method.as_str(), endpoint.path);
+        let row = MATRIX.iter().find(|row| row.endpoint == key).unwrap();
+        let allowed = row
+            .a
+            .map(|status| (200..300).contains(&status) || status == 409);
+        assert_eq!(
+            allowed,
+            documented_callers(endpoint.access),
+            "{key}: access says `{}`",
+            endpoint.access
+        );
+    }
+}
+
 #[test]
 fn members_of_one_workspace_never_read_another() {
     for row in MATRIX {
