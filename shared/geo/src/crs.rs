@@ -1,5 +1,6 @@
 //! Detection of coordinate reference systems and reprojection to WGS84 longitude/latitude.
 
+use crate::lcc::InverseLcc;
 use crate::wkt_crs;
 use geo_types::{Coord, Geometry};
 use proj4rs::Proj;
@@ -165,15 +166,31 @@ fn resolve_text(text: &str) -> Result<Crs, String> {
 }
 
 /// Reprojects geometries from a source CRS to WGS84 lon/lat degrees.
-pub(crate) struct Reprojector {
-    src: Proj,
-    dst: Proj,
-    src_latlong: bool,
+pub(crate) enum Reprojector {
+    /// The closed-form inverse Lambert conformal conic of the French grids.
+    Lcc(InverseLcc),
+    /// Any projection proj4rs knows.
+    Proj4rs {
+        /// Source projection.
+        src: Proj,
+        /// WGS84 (or the source datum when the shift is null).
+        dst: Proj,
+        /// Whether the source is in degrees.
+        src_latlong: bool,
+    },
 }
 
 impl Reprojector {
     /// Builds the transformation for a source PROJ definition.
     pub fn new(proj: &str) -> Result<Self, String> {
+        match InverseLcc::from_proj(proj) {
+            Some(lcc) => Ok(Reprojector::Lcc(lcc)),
+            None => Self::with_proj4rs(proj),
+        }
+    }
+
+    /// Builds the transformation with proj4rs only.
+    pub fn with_proj4rs(proj: &str) -> Result<Self, String> {
         let src = Proj::from_proj_string(proj).map_err(|error| error.to_string())?;
         // RGF93, ETRS89, NAD83 and co. with a null shift are WGS84 for mapping purposes: keep the
         // same datum on both sides so no geocentric round trip is made, as PROJ does.
@@ -193,7 +210,7 @@ impl Reprojector {
             "+proj=longlat +datum=WGS84".to_string()
         };
         let dst = Proj::from_proj_string(&dst_def).map_err(|error| error.to_string())?;
-        Ok(Reprojector {
+        Ok(Reprojector::Proj4rs {
             src_latlong: src.is_latlong(),
             src,
             dst,
@@ -202,18 +219,31 @@ impl Reprojector {
 
     /// Reprojects one geometry in place; fails on coordinates outside the projection's domain.
     pub fn project(&self, geometry: &mut Geometry<f64>) -> Result<(), String> {
+        let (src, dst, src_latlong) = match self {
+            Reprojector::Lcc(lcc) => {
+                return for_each_coord(geometry, &mut |c| {
+                    (c.x, c.y) = lcc.inverse(c.x, c.y);
+                    Ok(())
+                })
+            }
+            Reprojector::Proj4rs {
+                src,
+                dst,
+                src_latlong,
+            } => (src, dst, *src_latlong),
+        };
         let mut points = GeometryPoints {
             geometry,
-            src_latlong: self.src_latlong,
+            src_latlong,
         };
-        if self.src_latlong {
+        if src_latlong {
             for_each_coord(points.geometry, &mut |c| {
                 c.x = c.x.to_radians();
                 c.y = c.y.to_radians();
                 Ok(())
             })?;
         }
-        proj4rs::transform::transform(&self.src, &self.dst, &mut points)
+        proj4rs::transform::transform(src, dst, &mut points)
             .map_err(|error| format!("reprojection failed ({error})"))?;
         let _ = points.src_latlong;
         for_each_coord(geometry, &mut |c| {

@@ -8,6 +8,7 @@ mod crs;
 pub mod error;
 pub mod feature;
 pub mod ingest;
+mod lcc;
 pub mod names;
 mod read;
 pub mod schema;
