@@ -15,9 +15,9 @@ use std::path::PathBuf;
 /// Key of the low-zoom bucket.
 const LOW: u64 = u64::MAX;
 /// A bucket's buffer is written out beyond this size.
-const FLUSH_BYTES: usize = 4 << 20;
+const FLUSH_BYTES: usize = 1 << 20;
 /// All buffers are written out beyond this total.
-const TOTAL_BYTES: usize = 256 << 20;
+const TOTAL_BYTES: usize = 16 << 20;
 
 /// In-memory buffers of the buckets, flushed to their files as they grow.
 pub(crate) struct Buckets {

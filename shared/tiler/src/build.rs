@@ -12,6 +12,7 @@ use flate2::Compression;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::sync::{Mutex, PoisonError};
 
 /// Extra tolerances (tile units) tried at a maximum zoom when a tile is too large.
 const ESCALATION: [f64; 7] = [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
@@ -38,6 +39,7 @@ pub(crate) fn build_tile(
     at: TileAt,
     features: &[Shared],
     stats: &mut ZoomReport,
+    cache: &GzipCache,
 ) -> Result<Option<Vec<u8>>> {
     for extra in ESCALATION {
         let mut too_small = vec![0u64; plan.layers.len()];
@@ -46,7 +48,7 @@ pub(crate) fn build_tile(
             add_too_small(stats, &too_small);
             return Ok(None);
         }
-        if let Some((data, dropped)) = fit(plan, &mut prepared)? {
+        if let Some((data, dropped)) = fit(plan, &mut prepared, cache)? {
             for (i, p) in prepared.iter().enumerate() {
                 let counts = &mut stats.layers[usize::from(p.layer)];
                 if dropped[i] {
@@ -88,7 +90,11 @@ fn add_too_small(stats: &mut ZoomReport, too_small: &[u64]) {
 
 /// Encodes, then thins droppable features smallest first until the tile fits. Returns the
 /// tile and which features were dropped, or `None` when dropping cannot make it fit.
-fn fit(plan: &TilePlan, prepared: &mut [Prepared]) -> Result<Option<(Vec<u8>, Vec<bool>)>> {
+fn fit(
+    plan: &TilePlan,
+    prepared: &mut [Prepared],
+    cache: &GzipCache,
+) -> Result<Option<(Vec<u8>, Vec<bool>)>> {
     let limits = plan.limits;
     let mut order: Vec<usize> = (0..prepared.len())
         .filter(|i| prepared[*i].droppable)
@@ -105,7 +111,7 @@ fn fit(plan: &TilePlan, prepared: &mut [Prepared]) -> Result<Option<(Vec<u8>, Ve
             .collect();
         let count = kept.len();
         let raw = encode(plan, &kept);
-        let data = gzip(&raw)?;
+        let data = cache.gzip(raw)?;
         if data.len() <= limits.max_bytes && count <= limits.max_features {
             return Ok(Some((data, dropped)));
         }
@@ -123,6 +129,40 @@ fn fit(plan: &TilePlan, prepared: &mut [Prepared]) -> Result<Option<(Vec<u8>, Ve
             next += 1;
             to_drop -= 1;
         }
+    }
+}
+
+/// Compressed forms of small tiles already seen: repeated tiles (sea, land interiors) are
+/// compressed once.
+#[derive(Default)]
+pub(crate) struct GzipCache {
+    map: Mutex<HashMap<Vec<u8>, Vec<u8>>>,
+}
+
+/// Tiles up to this size are remembered by [`GzipCache`].
+const CACHED_TILE_BYTES: usize = 1024;
+/// Entries kept by [`GzipCache`] before it starts over.
+const CACHED_TILES: usize = 4096;
+
+impl GzipCache {
+    fn gzip(&self, raw: Vec<u8>) -> Result<Vec<u8>> {
+        if raw.len() > CACHED_TILE_BYTES {
+            return gzip(&raw);
+        }
+        if let Some(gz) = self.lock().get(&raw) {
+            return Ok(gz.clone());
+        }
+        let gz = gzip(&raw)?;
+        let mut map = self.lock();
+        if map.len() >= CACHED_TILES {
+            map.clear();
+        }
+        map.insert(raw, gz.clone());
+        Ok(gz)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Vec<u8>>> {
+        self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -185,7 +225,10 @@ fn prepare<'a>(
             rings = fallback_rings(f, &q);
         }
         if rings.is_empty() {
-            too_small[usize::from(f.layer)] += 1;
+            // At a maximum zoom only pieces lying in the buffer can vanish: not counted.
+            if !full {
+                too_small[usize::from(f.layer)] += 1;
+            }
             continue;
         }
         out.push(Prepared {

@@ -7,7 +7,7 @@ use crate::shard::ShardResult;
 use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
 use serde_json::json;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 struct Entry {
@@ -18,28 +18,24 @@ struct Entry {
 }
 
 fn index_shard(pos: usize, result: &ShardResult, entries: &mut Vec<Entry>) -> Result<()> {
-    let path = &result.file;
-    let file = File::open(path).map_err(TileError::io(path))?;
-    let total = file.metadata().map_err(TileError::io(path))?.len();
-    let mut r = BufReader::new(file);
-    let mut offset = 0u64;
-    let mut head = [0u8; 12];
-    while offset < total {
-        r.read_exact(&mut head).map_err(TileError::io(path))?;
+    let path = &result.index_file;
+    let bytes = std::fs::read(path).map_err(TileError::io(path))?;
+    if bytes.len() % 20 != 0 {
+        return Err(TileError::Corrupt(path.clone()));
+    }
+    for rec in bytes.chunks_exact(20) {
         let mut id = [0u8; 8];
-        id.copy_from_slice(&head[..8]);
+        id.copy_from_slice(&rec[..8]);
+        let mut offset = [0u8; 8];
+        offset.copy_from_slice(&rec[8..16]);
         let mut len = [0u8; 4];
-        len.copy_from_slice(&head[8..]);
-        let len = u32::from_le_bytes(len);
+        len.copy_from_slice(&rec[16..]);
         entries.push(Entry {
             id: u64::from_le_bytes(id),
             shard: pos,
-            offset: offset + 12,
-            len,
+            offset: u64::from_le_bytes(offset),
+            len: u32::from_le_bytes(len),
         });
-        r.seek_relative(i64::from(len))
-            .map_err(TileError::io(path))?;
-        offset += 12 + u64::from(len);
     }
     Ok(())
 }
@@ -86,20 +82,18 @@ pub fn merge(plan: &TilePlan, results: &[ShardResult], output: &Path) -> Result<
         .center_zoom(center_zoom)
         .create(out)
         .map_err(archive_err)?;
-    let mut readers: Vec<BufReader<File>> = Vec::new();
+    let mut files: Vec<File> = Vec::new();
     for r in results {
-        let f = File::open(&r.file).map_err(TileError::io(&r.file))?;
-        readers.push(BufReader::with_capacity(1 << 16, f));
+        files.push(File::open(&r.data_file).map_err(TileError::io(&r.data_file))?);
     }
     let mut unique = std::collections::HashSet::new();
     let mut buf = Vec::new();
     for e in &entries {
-        let path = &results[e.shard].file;
-        let r = &mut readers[e.shard];
-        r.seek(SeekFrom::Start(e.offset))
-            .map_err(TileError::io(path))?;
+        let path = &results[e.shard].data_file;
         buf.resize(e.len as usize, 0);
-        r.read_exact(&mut buf).map_err(TileError::io(path))?;
+        files[e.shard]
+            .read_exact_at(&mut buf, e.offset)
+            .map_err(TileError::io(path))?;
         unique.insert(xxhash(&buf));
         let coord = TileCoord::from(TileId::new(e.id).map_err(archive_err)?);
         writer.add_tile(coord, &buf).map_err(archive_err)?;

@@ -18,6 +18,8 @@ use tuilerie_geo::schema::{Schema, SCHEMA_FILE};
 const DEFAULT_SPLIT_ZOOM: u8 = 6;
 /// Features converted per parallel batch while planning.
 const BATCH: usize = 2048;
+/// Vertices converted per parallel batch while planning (bounds the memory of the batch).
+const BATCH_VERTICES: usize = 250_000;
 
 /// A layer as tiled.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -302,6 +304,7 @@ pub fn plan_with(
     let mut read = 0u64;
     for (li, reader) in readers.iter().enumerate() {
         let mut batch: Vec<RawFeature> = Vec::with_capacity(BATCH);
+        let mut batch_vertices = 0usize;
         let mut flush = |batch: &mut Vec<RawFeature>, buckets: &mut Buckets| -> Result<()> {
             let plan_ref = &plan;
             let out: Vec<Spilled> = batch
@@ -330,9 +333,16 @@ pub fn plan_with(
             Ok(())
         };
         read_layer(reader, sample_bbox, cancel, |raw| {
+            batch_vertices += raw
+                .parts
+                .iter()
+                .flat_map(|(_, rings)| rings.iter())
+                .map(|(_, r)| r.len())
+                .sum::<usize>();
             batch.push(raw);
             read += 1;
-            if batch.len() >= BATCH {
+            if batch.len() >= BATCH || batch_vertices >= BATCH_VERTICES {
+                batch_vertices = 0;
                 flush(&mut batch, &mut buckets)?;
                 if total > 0 {
                     progress((read as f64 / total as f64).min(1.0));

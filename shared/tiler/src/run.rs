@@ -1,14 +1,14 @@
 //! Running plan, shards and merge on this machine, with progress and cancellation.
 
+use crate::build::GzipCache;
 use crate::error::{Result, TileError};
 use crate::merge::merge;
 use crate::options::TileOptions;
 use crate::plan::plan_with;
 use crate::report::TileReport;
-use crate::shard::{run_shard_with, ShardResult};
-use rayon::prelude::*;
+use crate::shard::{run_shard_cached, ShardResult};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Share of the progress given to planning (reading the database).
@@ -57,31 +57,54 @@ fn run_planned(
         .sum::<u64>()
         .max(1);
     let done = AtomicU64::new(0);
-    let finished = AtomicBool::new(false);
+    let gzip = GzipCache::default();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let mut order: Vec<usize> = (0..plan.shards.len()).collect();
+    // Largest shards first keeps every core busy until the end.
+    order.sort_by_key(|i| std::cmp::Reverse(plan.shards[*i].bytes));
+    // A few plain threads take shards one at a time, each shard spreading its tiles over the
+    // rayon pool: at most that many shards are in memory at once.
+    let workers = rayon::current_num_threads().max(1);
     let results: Result<Vec<ShardResult>> = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let mut order: Vec<usize> = (0..plan.shards.len()).collect();
-            // Largest shards first keeps every core busy until the end.
-            order.sort_by_key(|i| std::cmp::Reverse(plan.shards[*i].bytes));
-            let r: Result<Vec<ShardResult>> = order
-                .par_iter()
-                .map(|i| {
-                    let r = run_shard_with(plan, *i, &out_dir, cancel);
-                    done.fetch_add(plan.shards[*i].bytes.max(1), Ordering::Relaxed);
-                    r
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<ShardResult>> {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(i) = order.get(k) else {
+                            return Ok(mine);
+                        };
+                        if failed.load(Ordering::Relaxed) {
+                            return Ok(mine);
+                        }
+                        let r = run_shard_cached(plan, *i, &out_dir, cancel, &gzip);
+                        done.fetch_add(plan.shards[*i].bytes.max(1), Ordering::Relaxed);
+                        match r {
+                            Ok(r) => mine.push(r),
+                            Err(e) => {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                        }
+                    }
                 })
-                .collect();
-            finished.store(true, Ordering::Release);
-            r
-        });
-        while !finished.load(Ordering::Acquire) {
+            })
+            .collect();
+        while !handles.iter().all(|h| h.is_finished()) {
             std::thread::sleep(Duration::from_millis(50));
             let f = done.load(Ordering::Relaxed) as f64 / total as f64;
             report(PLAN_SHARE + SHARD_SHARE * f);
         }
-        worker
-            .join()
-            .unwrap_or_else(|_| Err(TileError::Options("a shard stopped unexpectedly".into())))
+        let mut all = Vec::new();
+        for h in handles {
+            let part = h.join().unwrap_or_else(|_| {
+                Err(TileError::Options("a shard stopped unexpectedly".into()))
+            })?;
+            all.extend(part);
+        }
+        Ok(all)
     });
     let mut results = results?;
     if cancel.load(Ordering::Relaxed) {

@@ -1,13 +1,14 @@
 //! Running one shard: geojson-vt's recursive clipping from the shard's root tile down, tiles
 //! built in parallel and appended to the shard's tile file.
 
-use crate::build::{build_tile, TileAt};
+use crate::build::{build_tile, GzipCache, TileAt};
 use crate::clip::{clip, Axis, Shared};
 use crate::error::{Result, TileError};
 use crate::plan::{load_bucket, TilePlan};
 use crate::report::ZoomReport;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,8 +20,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub struct ShardResult {
     /// Shard index in the plan.
     pub index: usize,
-    /// File of tile records: tile id (u64 LE), length (u32 LE), gzip'd MVT.
-    pub file: PathBuf,
+    /// Tile contents (gzip'd MVT), each distinct small tile written once.
+    pub data_file: PathBuf,
+    /// Tile index: records of tile id (u64 LE), offset in the data file (u64 LE), length
+    /// (u32 LE).
+    pub index_file: PathBuf,
     /// Tiles written.
     pub tiles: u64,
     /// Largest tile: bytes, then `z/x/y`.
@@ -29,14 +33,19 @@ pub struct ShardResult {
     pub zooms: Vec<ZoomReport>,
 }
 
+/// Tiles up to this size are written once per shard when repeated.
+const SHARED_TILE_BYTES: usize = 512;
+
 struct Sink {
-    out: BufWriter<File>,
-    path: PathBuf,
+    data: BufWriter<File>,
+    index: BufWriter<File>,
+    offset: u64,
+    seen: HashMap<Vec<u8>, u64>,
     result: ShardResult,
 }
 
 impl Sink {
-    fn write(&mut self, at: TileAt, data: &[u8], stats: &ZoomReport) -> Result<()> {
+    fn write(&mut self, at: TileAt, tile: &[u8], stats: &ZoomReport) -> Result<()> {
         let coord = pmtiles::TileCoord::new(at.z, at.x, at.y).map_err(|e| {
             TileError::Options(format!(
                 "tile {}/{}/{} is out of range: {e}",
@@ -44,16 +53,36 @@ impl Sink {
             ))
         })?;
         let id = pmtiles::TileId::from(coord).value();
-        let io = TileError::io(&self.path);
-        self.out
-            .write_all(&id.to_le_bytes())
-            .and_then(|_| self.out.write_all(&(data.len() as u32).to_le_bytes()))
-            .and_then(|_| self.out.write_all(data))
-            .map_err(io)?;
+        let known = if tile.len() <= SHARED_TILE_BYTES {
+            self.seen.get(tile).copied()
+        } else {
+            None
+        };
+        let offset = match known {
+            Some(offset) => offset,
+            None => {
+                let offset = self.offset;
+                self.data
+                    .write_all(tile)
+                    .map_err(TileError::io(&self.result.data_file))?;
+                self.offset += tile.len() as u64;
+                if tile.len() <= SHARED_TILE_BYTES && self.seen.len() < 20_000 {
+                    self.seen.insert(tile.to_vec(), offset);
+                }
+                offset
+            }
+        };
+        let mut rec = [0u8; 20];
+        rec[..8].copy_from_slice(&id.to_le_bytes());
+        rec[8..16].copy_from_slice(&offset.to_le_bytes());
+        rec[16..].copy_from_slice(&(tile.len() as u32).to_le_bytes());
+        self.index
+            .write_all(&rec)
+            .map_err(TileError::io(&self.result.index_file))?;
         self.record(stats);
         self.result.tiles += 1;
-        if data.len() as u64 > self.result.max_tile.0 {
-            self.result.max_tile = (data.len() as u64, format!("{}/{}/{}", at.z, at.x, at.y));
+        if tile.len() as u64 > self.result.max_tile.0 {
+            self.result.max_tile = (tile.len() as u64, format!("{}/{}/{}", at.z, at.x, at.y));
         }
         Ok(())
     }
@@ -77,6 +106,17 @@ pub fn run_shard_with(
     out_dir: &Path,
     cancel: &AtomicBool,
 ) -> Result<ShardResult> {
+    run_shard_cached(plan, index, out_dir, cancel, &GzipCache::default())
+}
+
+/// [`run_shard_with`] sharing compressed small tiles with other shards.
+pub(crate) fn run_shard_cached(
+    plan: &TilePlan,
+    index: usize,
+    out_dir: &Path,
+    cancel: &AtomicBool,
+    gzip: &GzipCache,
+) -> Result<ShardResult> {
     let spec = plan.shards.get(index).ok_or_else(|| {
         TileError::Options(format!(
             "the plan has no shard {index} ({} shards)",
@@ -84,15 +124,20 @@ pub fn run_shard_with(
         ))
     })?;
     std::fs::create_dir_all(out_dir).map_err(TileError::io(out_dir))?;
-    let path = out_dir.join(format!("shard-{index}.tiles"));
-    let file = File::create(&path).map_err(TileError::io(&path))?;
+    let data_file = out_dir.join(format!("shard-{index}.data"));
+    let index_file = out_dir.join(format!("shard-{index}.index"));
+    let data = File::create(&data_file).map_err(TileError::io(&data_file))?;
+    let idx = File::create(&index_file).map_err(TileError::io(&index_file))?;
     let names: Vec<String> = plan.layers.iter().map(|l| l.name.clone()).collect();
     let sink = Mutex::new(Sink {
-        out: BufWriter::with_capacity(1 << 20, file),
-        path: path.clone(),
+        data: BufWriter::with_capacity(1 << 20, data),
+        index: BufWriter::with_capacity(1 << 16, idx),
+        offset: 0,
+        seen: HashMap::new(),
         result: ShardResult {
             index,
-            file: path.clone(),
+            data_file: data_file.clone(),
+            index_file: index_file.clone(),
             tiles: 0,
             max_tile: (0, String::new()),
             zooms: (0..=plan.max_zoom)
@@ -105,6 +150,7 @@ pub fn run_shard_with(
         plan,
         last_zoom: spec.last_zoom,
         names: names.clone(),
+        gzip,
         sink: &sink,
         cancel,
     };
@@ -120,7 +166,8 @@ pub fn run_shard_with(
     };
     recurse(&ctx, root, features)?;
     let mut sink = sink.into_inner().unwrap_or_else(PoisonError::into_inner);
-    sink.out.flush().map_err(TileError::io(&path))?;
+    sink.data.flush().map_err(TileError::io(&data_file))?;
+    sink.index.flush().map_err(TileError::io(&index_file))?;
     Ok(sink.result)
 }
 
@@ -128,6 +175,7 @@ struct Ctx<'a> {
     plan: &'a TilePlan,
     last_zoom: u8,
     names: Vec<String>,
+    gzip: &'a GzipCache,
     sink: &'a Mutex<Sink>,
     cancel: &'a AtomicBool,
 }
@@ -139,7 +187,7 @@ fn recurse(ctx: &Ctx, at: TileAt, features: Vec<Shared>) -> Result<()> {
     let plan = ctx.plan;
     if at.z >= plan.min_zoom && plan.in_area(at.z, at.x, at.y) {
         let mut stats = ZoomReport::new(at.z, &ctx.names);
-        let tile = build_tile(plan, at, &features, &mut stats)?;
+        let tile = build_tile(plan, at, &features, &mut stats, ctx.gzip)?;
         let mut sink = ctx.sink.lock().unwrap_or_else(PoisonError::into_inner);
         match tile {
             Some(data) => sink.write(at, &data, &stats)?,
