@@ -172,9 +172,9 @@ pub(crate) enum Reprojector {
     /// Any projection proj4rs knows.
     Proj4rs {
         /// Source projection.
-        src: Proj,
+        src: Box<Proj>,
         /// WGS84 (or the source datum when the shift is null).
-        dst: Proj,
+        dst: Box<Proj>,
         /// Whether the source is in degrees.
         src_latlong: bool,
     },
@@ -212,8 +212,8 @@ impl Reprojector {
         let dst = Proj::from_proj_string(&dst_def).map_err(|error| error.to_string())?;
         Ok(Reprojector::Proj4rs {
             src_latlong: src.is_latlong(),
-            src,
-            dst,
+            src: Box::new(src),
+            dst: Box::new(dst),
         })
     }
 
