@@ -1,5 +1,6 @@
 //! The membership Lambda end to end: real API Gateway events, the API router, and the records
 //! on DynamoDB (emulated by moto).
+#![allow(clippy::expect_used)]
 
 use std::sync::Arc;
 
