@@ -177,3 +177,94 @@ fn projected_data_that_looks_like_degrees_is_flagged() {
         warning.message
     );
 }
+
+#[test]
+fn a_shapefile_without_cpg_falls_back_to_latin_1_for_non_utf8_attributes() {
+    let shp = helpers::communes().join("shp");
+    let read = |ext: &str| std::fs::read(shp.join(format!("communes.{ext}"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = helpers::zip(
+        dir.path(),
+        "communes.zip",
+        &[
+            ("communes.shp", &read("shp")),
+            ("communes.shx", &read("shx")),
+            ("communes.dbf", &read("dbf")),
+            ("communes.prj", &read("prj")),
+        ],
+    );
+    let out = dir.path().join("db");
+    ingest(&archive, &out, &IngestOptions::default()).unwrap();
+    let names: Vec<String> = helpers::features(&out, "communes")
+        .iter()
+        .map(|f| helpers::text(helpers::property(f, "nom")))
+        .collect();
+    assert!(names.iter().any(|n| n == "Chèvremont"), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains('\u{fffd}')));
+}
+
+#[test]
+fn every_geometry_table_of_a_geopackage_is_a_layer_with_its_own_crs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("réseaux.gpkg");
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let mercator = crs_definitions::EPSG_3857
+        .wkt
+        .replace("AUTHORITY[\"EPSG\",\"3857\"]", "AUTHORITY[\"LOCAL\",\"1\"]");
+    db.execute_batch(
+        "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT);
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('RGF93', 2154, 'EPSG', 2154, 'undefined');
+         CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+         INSERT INTO gpkg_geometry_columns VALUES ('Routes départementales', 'geom', 'POINT', 2154, 0, 0);
+         INSERT INTO gpkg_geometry_columns VALUES ('arrets', 'geom', 'POINT', 900913, 0, 0);
+         CREATE TABLE \"Routes départementales\" (fid INTEGER PRIMARY KEY, geom BLOB, \"Numéro\" TEXT, voies INTEGER, ouverte BOOLEAN);
+         CREATE TABLE arrets (fid INTEGER PRIMARY KEY, geom BLOB, nom TEXT);",
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES ('mercator', 900913, 'NONE', 0, ?1)",
+        [&mercator],
+    )
+    .unwrap();
+    let blob = |x: f64, y: f64| {
+        let mut blob = b"GP\x00\x03".to_vec();
+        blob.extend_from_slice(&0i32.to_le_bytes());
+        for v in [x, x, y, y] {
+            blob.extend_from_slice(&v.to_le_bytes());
+        }
+        blob.push(1);
+        blob.extend_from_slice(&1u32.to_le_bytes());
+        blob.extend_from_slice(&x.to_le_bytes());
+        blob.extend_from_slice(&y.to_le_bytes());
+        blob
+    };
+    db.execute("INSERT INTO \"Routes départementales\" (geom, \"Numéro\", voies, ouverte) VALUES (?1, 'D 137', 2, 1)", [blob(652_469.02, 6_861_333.84)]).unwrap();
+    db.execute(
+        "INSERT INTO arrets (geom, nom) VALUES (?1, 'Gare')",
+        [blob(261_600.0, 6_250_000.0)],
+    )
+    .unwrap();
+    drop(db);
+    let out = dir.path().join("db");
+    let report = ingest(&path, &out, &IngestOptions::default()).unwrap();
+    let layers: Vec<(&str, &str)> = report
+        .schema
+        .layers
+        .iter()
+        .map(|l| (l.name.as_str(), l.source_crs.as_str()))
+        .collect();
+    assert_eq!(layers[0], ("routes_departementales", "EPSG:2154"));
+    assert_eq!(layers[1].0, "arrets");
+    let route = &helpers::features(&out, "routes_departementales")[0];
+    assert_eq!(
+        helpers::property(route, "numero"),
+        &Value::String("D 137".into())
+    );
+    assert_eq!(helpers::property(route, "ouverte"), &Value::Boolean(true));
+    let (lon, lat) = point(&helpers::features(&out, "arrets")[0]);
+    assert!(
+        (lon - 2.35).abs() < 0.01 && (lat - 48.85).abs() < 0.01,
+        "{lon} {lat}"
+    );
+    assert!(report.warnings.iter().any(|w| w.code == "mixed_crs"));
+}
