@@ -140,14 +140,11 @@ impl Service {
     ) -> Result<JoinRequest> {
         let user = principal.user()?;
         let workspace = parse_workspace_id(workspace)?;
-        let request = self.pending_join_request(&workspace, id).await;
-        let request = match request {
-            Ok(request) if request.requester == user.id => request,
-            Ok(_) | Err(Error::NotFound(_)) => {
-                return Err(Error::not_found(format!("join request {id}")))
-            }
-            Err(other) => return Err(other),
-        };
+        let request = self.load_join_request(&workspace, id).await?;
+        if request.requester != user.id {
+            return Err(Error::not_found(format!("join request {id}")));
+        }
+        let request = ensure_pending(request, id)?;
         self.close(request, JoinState::Withdrawn).await
     }
 
@@ -165,21 +162,28 @@ impl Service {
     }
 
     async fn pending_join_request(&self, workspace: &WorkspaceId, id: &str) -> Result<JoinRequest> {
+        let request = self.load_join_request(workspace, id).await?;
+        ensure_pending(request, id)
+    }
+
+    async fn load_join_request(&self, workspace: &WorkspaceId, id: &str) -> Result<JoinRequest> {
         let not_found = || Error::not_found(format!("join request {id}"));
         let parsed = JoinRequestId::parse(id).map_err(|_| not_found())?;
-        let request = self
-            .records
+        self.records
             .join_request(workspace, &parsed)
             .await
             .map_err(records_error)?
-            .ok_or_else(not_found)?;
-        if request.state != JoinState::Pending {
-            return Err(Error::Conflict(format!(
-                "join request {id} is already closed"
-            )));
-        }
-        Ok(request)
+            .ok_or_else(not_found)
     }
+}
+
+fn ensure_pending(request: JoinRequest, id: &str) -> Result<JoinRequest> {
+    if request.state != JoinState::Pending {
+        return Err(Error::Conflict(format!(
+            "join request {id} is already closed"
+        )));
+    }
+    Ok(request)
 }
 
 fn already_closed(error: RecordsError) -> Error {
