@@ -11,6 +11,7 @@ pub mod ingest;
 mod lcc;
 pub mod names;
 mod read;
+mod reproject;
 pub mod schema;
 pub mod vectordb;
 mod wkb;

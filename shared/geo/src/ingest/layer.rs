@@ -3,29 +3,19 @@
 //! A reader thread decodes features in batches; batches are reprojected and validated in
 //! parallel (rayon) and written in order. Memory stays bounded by a few batches.
 
+use super::validate::{process, type_name, Processed, Ready};
 use super::{group_digits, Issue, Limits};
-use crate::crs::{self, Crs, CrsHint, Reprojector};
+use crate::crs::{self, CrsHint, Reprojector};
 use crate::error::{IngestError, Result};
-use crate::feature::{FeatureResult, Skip, Value};
+use crate::feature::{FeatureResult, Skip};
 use crate::names::UniqueNames;
 use crate::read::LayerReader;
 use crate::schema::{FieldSchema, LayerSchema, SkippedFeature};
 use crate::vectordb::writer::LayerWriter;
-use geo::BoundingRect;
-use geo_types::Geometry;
 use rayon::prelude::*;
 use std::path::Path;
 
 const BATCH: usize = 512;
-
-type Processed = std::result::Result<Ready, Skip>;
-
-struct Ready {
-    geometry: Geometry<f64>,
-    values: Vec<Value>,
-    bbox: Option<[f64; 4]>,
-    looks_like_degrees: bool,
-}
 
 #[derive(Default)]
 struct Stats {
@@ -35,99 +25,6 @@ struct Stats {
     extent: Option<[f64; 4]>,
     types: Vec<String>,
     degree_like: u64,
-}
-
-fn type_name(geometry: &Geometry<f64>) -> &'static str {
-    match geometry {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-    }
-}
-
-fn is_empty(geometry: &Geometry<f64>) -> bool {
-    use geo::CoordsIter;
-    geometry.coords_count() == 0
-}
-
-fn range_hint(crs: &Crs) -> String {
-    if crs.projected {
-        format!(
-            "are the coordinates really in {}? Choose the right CRS when uploading",
-            crs.label
-        )
-    } else {
-        format!("is the file in a projected CRS (e.g. EPSG:2154) rather than {}? Choose its CRS when uploading", crs.label)
-    }
-}
-
-/// Reprojects and validates one feature.
-fn process(
-    feature: FeatureResult,
-    reprojector: Option<&Reprojector>,
-    crs: &Crs,
-    fields: &[FieldSchema],
-    limits: &Limits,
-) -> std::result::Result<Ready, Skip> {
-    let feature = feature?;
-    let number = feature.number;
-    let skip = |reason: String| Skip { number, reason };
-    for (value, field) in feature.values.iter().zip(fields) {
-        if value.text_len() > limits.max_value_bytes {
-            return Err(skip(format!(
-                "attribute `{}` holds {} bytes, more than the {} allowed; shorten it or leave the column out",
-                field.original_name,
-                group_digits(value.text_len() as u64),
-                group_digits(limits.max_value_bytes as u64)
-            )));
-        }
-    }
-    let mut geometry = feature
-        .geometry
-        .ok_or_else(|| skip("the feature has no geometry".to_string()))?;
-    if is_empty(&geometry) {
-        return Err(skip("the geometry is empty".to_string()));
-    }
-    let source_box = geometry.bounding_rect();
-    let looks_like_degrees = crs.projected
-        && source_box.is_some_and(|r| {
-            r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
-        });
-    if let Some(reprojector) = reprojector {
-        reprojector
-            .project(&mut geometry)
-            .map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
-    }
-    let mut problem = None;
-    let _ = crs::for_each_coord(&mut geometry, &mut |c| {
-        let reason = if !c.x.is_finite() || !c.y.is_finite() {
-            "a coordinate is not a finite number".to_string()
-        } else if c.y.abs() > 90.0 + 1e-9 {
-            format!("latitude {} is out of range", c.y)
-        } else if c.x.abs() > 180.0 + 1e-9 {
-            format!("longitude {} is out of range", c.x)
-        } else {
-            return Ok(());
-        };
-        problem = Some(reason);
-        Err(String::new())
-    });
-    if let Some(reason) = problem {
-        return Err(skip(format!("{reason}; {}", range_hint(crs))));
-    }
-    let bbox = geometry
-        .bounding_rect()
-        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-    Ok(Ready {
-        geometry,
-        values: feature.values,
-        bbox,
-        looks_like_degrees,
-    })
 }
 
 /// Writes one layer; `None` when the layer holds no feature at all.

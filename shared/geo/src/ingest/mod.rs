@@ -3,6 +3,7 @@
 mod archive;
 mod layer;
 mod sources;
+mod validate;
 
 use crate::crs::{self, CrsHint};
 use crate::error::{IngestError, Result};
