@@ -104,7 +104,14 @@ pub(crate) fn write(
                     match item {
                         Ok(ready) => {
                             stats.record(&ready);
-                            writer.add(ready.geometry, &ready.values).map_err(output)?;
+                            let added =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    writer.add(ready.geometry, &ready.values)
+                                }))
+                                .unwrap_or_else(|_| {
+                                    Err("a geometry could not be encoded".to_string())
+                                });
+                            added.map_err(output)?;
                         }
                         Err(skip) => stats.skip(skip, limits),
                     }

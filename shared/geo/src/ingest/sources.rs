@@ -55,7 +55,9 @@ pub(crate) fn collect(
             format,
         }]);
     }
-    let files = archive::extract(input, display, work, limits, 0)?;
+    let files = crate::error::guard(display, None, || {
+        archive::extract(input, display, work, limits, 0)
+    })?;
     let mut sources = Vec::new();
     for (path, shown) in files {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

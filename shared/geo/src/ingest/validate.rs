@@ -84,9 +84,11 @@ pub(super) fn process(
             r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
         });
     if let Some(reprojector) = reprojector {
-        reprojector
-            .project(&mut geometry)
-            .map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
+        let projected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            reprojector.project(&mut geometry)
+        }))
+        .unwrap_or_else(|_| Err("reprojection failed".to_string()));
+        projected.map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
     }
     let mut problem = None;
     let _ = crs::for_each_coord(&mut geometry, &mut |c| {
