@@ -26,6 +26,27 @@ pub(crate) struct Crs {
     pub proj: Option<String>,
     /// Whether the source uses projected (metric) coordinates.
     pub projected: bool,
+    /// Where the CRS is meant to be used, `[west, south, east, north]` in WGS84, when known.
+    pub area: Option<[f64; 4]>,
+}
+
+/// Areas of use of the French CRS (with a margin), to spot data declared in the wrong one.
+const AREAS: &[(u32, [f64; 4])] = &[
+    (2154, [-10.9, 40.1, 11.4, 52.6]),
+    (27572, [-10.9, 40.1, 11.4, 52.6]),
+    (2972, [-55.7, 1.1, -50.6, 9.9]),
+    (2975, [50.8, -25.8, 59.3, -17.3]),
+    (4471, [42.7, -15.5, 47.7, -10.3]),
+    (4467, [-58.1, 42.4, -54.9, 48.4]),
+    (4559, [-64.7, 13.1, -56.5, 19.6]),
+    (5490, [-64.7, 13.1, -56.5, 19.6]),
+];
+
+fn area(code: u32) -> Option<[f64; 4]> {
+    if (3942..=3950).contains(&code) {
+        return Some([-10.9, 40.1, 11.4, 52.6]);
+    }
+    AREAS.iter().find(|(c, _)| *c == code).map(|(_, a)| *a)
 }
 
 /// WGS84 longitude/latitude.
@@ -34,6 +55,7 @@ pub(crate) fn wgs84() -> Crs {
         label: "EPSG:4326".to_string(),
         proj: None,
         projected: false,
+        area: None,
     }
 }
 
@@ -103,7 +125,9 @@ fn from_epsg(code: u32, found: &str) -> Result<Crs, String> {
         .ok()
         .and_then(crs_definitions::from_code)
         .ok_or_else(|| format!("EPSG:{code} (from {found}) is not a known EPSG code"))?;
-    from_proj(def.proj4, format!("EPSG:{code}"))
+    let mut crs = from_proj(def.proj4, format!("EPSG:{code}"))?;
+    crs.area = area(code);
+    Ok(crs)
 }
 
 fn from_proj(proj: &str, label: String) -> Result<Crs, String> {
@@ -116,6 +140,7 @@ fn from_proj(proj: &str, label: String) -> Result<Crs, String> {
         label,
         proj: (!is_wgs84).then(|| proj.to_string()),
         projected: !latlong,
+        area: None,
     })
 }
 

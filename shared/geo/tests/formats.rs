@@ -268,3 +268,30 @@ fn every_geometry_table_of_a_geopackage_is_a_layer_with_its_own_crs() {
     );
     assert!(report.warnings.iter().any(|w| w.code == "mixed_crs"));
 }
+
+#[test]
+fn features_outside_the_area_of_their_crs_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = helpers::write(
+        dir.path(),
+        "xy.csv",
+        "x,y\n652469.02,6861333.84\n-4000000,6000000\n",
+    );
+    let options = IngestOptions {
+        crs_override: Some("EPSG:2154".into()),
+        ..Default::default()
+    };
+    let report = ingest(&input, &dir.path().join("db"), &options).unwrap();
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == "outside_crs_area")
+        .unwrap();
+    assert!(
+        warning.message.contains(
+            "1 features lie outside the area where EPSG:2154 is used, first at feature 2"
+        ),
+        "{}",
+        warning.message
+    );
+}

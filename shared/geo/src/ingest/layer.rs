@@ -25,6 +25,8 @@ struct Stats {
     extent: Option<[f64; 4]>,
     types: Vec<String>,
     degree_like: u64,
+    outside: u64,
+    first_outside: Option<(u64, [f64; 2])>,
 }
 
 /// Writes one layer; `None` when the layer holds no feature at all.
@@ -181,6 +183,19 @@ pub(crate) fn write(
             ),
         ));
     }
+    if let Some((feature, [lon, lat])) = stats.first_outside {
+        warnings.push(issue(
+            "outside_crs_area",
+            format!(
+                "`{}` layer `{}`: {} features lie outside the area where {} is used, first at feature {} (near longitude {lon:.4}, latitude {lat:.4}); is the CRS right?",
+                info.source,
+                info.name,
+                group_digits(stats.outside),
+                crs.label,
+                group_digits(feature)
+            ),
+        ));
+    }
     if stats.degree_like == stats.written {
         warnings.push(issue(
             "suspicious_crs",
@@ -208,6 +223,13 @@ pub(crate) fn write(
 impl Stats {
     fn record(&mut self, ready: &Ready) {
         self.written += 1;
+        if ready.outside_area {
+            self.outside += 1;
+            if self.first_outside.is_none() {
+                let b = ready.bbox.unwrap_or_default();
+                self.first_outside = Some((ready.number, [b[0], b[1]]));
+            }
+        }
         if ready.looks_like_degrees {
             self.degree_like += 1;
         }

@@ -13,6 +13,8 @@ pub(super) type Processed = std::result::Result<Ready, Skip>;
 
 /// A reprojected, validated feature.
 pub(super) struct Ready {
+    /// 1-based number in the source layer.
+    pub number: u64,
     /// Geometry in WGS84.
     pub geometry: Geometry<f64>,
     /// Values aligned with the fields.
@@ -21,6 +23,8 @@ pub(super) struct Ready {
     pub bbox: Option<[f64; 4]>,
     /// Whether the source coordinates of a projected CRS all look like degrees.
     pub looks_like_degrees: bool,
+    /// Whether the feature lies outside the area where its CRS is used.
+    pub outside_area: bool,
 }
 
 pub(super) fn type_name(geometry: &Geometry<f64>) -> &'static str {
@@ -110,10 +114,16 @@ pub(super) fn process(
     let bbox = geometry
         .bounding_rect()
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let outside_area = match (crs.area, bbox) {
+        (Some(a), Some(b)) => b[2] < a[0] || b[0] > a[2] || b[3] < a[1] || b[1] > a[3],
+        _ => false,
+    };
     Ok(Ready {
+        number,
         geometry,
         values: feature.values,
         bbox,
         looks_like_degrees,
+        outside_area,
     })
 }
