@@ -414,6 +414,30 @@ fn invalid_features_are_skipped_with_their_number_and_reason_when_others_are_val
 }
 
 #[test]
+fn a_feature_or_row_larger_than_the_record_limit_is_refused_without_reading_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(64 << 10);
+    let geojson = helpers::write(
+        dir.path(),
+        "big.geojson",
+        feature_collection(&format!(
+            r#"{{"type":"Feature","properties":{{"a":"{big}"}},"geometry":null}}"#
+        )),
+    );
+    let csv = helpers::write(dir.path(), "big.csv", format!("lon,lat,a\n1,2,{big}\n"));
+    let mut options = IngestOptions::default();
+    options.limits.max_record_bytes = 16 << 10;
+    for (input, message) in [
+        (geojson, "feature 1 is larger than the 16384 bytes"),
+        (csv, "a row is longer than the 16384 bytes"),
+    ] {
+        let error = ingest(&input, &dir.path().join("db"), &options).unwrap_err();
+        assert_eq!(error.code(), "too_large");
+        assert!(error.to_string().contains(message), "{error}");
+    }
+}
+
+#[test]
 fn a_file_larger_than_the_limit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = std::fs::File::create(dir.path().join("big.geojson")).unwrap();

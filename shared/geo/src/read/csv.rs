@@ -1,6 +1,7 @@
 //! CSV with a WKT column (wkt, geom, the_geom, geometry) or coordinate columns (lon/lat,
 //! lng/lat, longitude/latitude, x/y); comma, semicolon or tab separated; field types inferred.
 
+use super::limited::{Limited, Meter};
 use super::{wkt_geometry, LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
@@ -67,13 +68,30 @@ fn sniff_delimiter(path: &Path) -> Result<u8> {
     Ok([b',', b';', b'\t'][best])
 }
 
-fn reader(path: &Path, delimiter: u8) -> Result<csv::Reader<File>> {
-    csv::ReaderBuilder::new()
+type CsvReader = csv::Reader<Limited<std::io::BufReader<File>>>;
+
+fn reader(path: &Path, delimiter: u8, max_record: usize) -> Result<(CsvReader, Meter)> {
+    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let (limited, meter) =
+        Limited::new(std::io::BufReader::with_capacity(1 << 16, file), max_record);
+    let csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_path(path)
-        .map_err(|e| IngestError::io(path, std::io::Error::other(e.to_string())))
+        .from_reader(limited);
+    Ok((csv, meter))
+}
+
+/// The error of a failed read: a row over the size limit, or invalid CSV.
+fn read_error(display: &str, meter: &Meter, max_record: usize, error: csv::Error) -> IngestError {
+    if meter.exceeded() {
+        IngestError::TooLarge {
+            file: display.to_string(),
+            detail: format!("a row is longer than the {max_record} bytes allowed"),
+        }
+    } else {
+        IngestError::malformed(display, None, format!("invalid CSV ({error})"))
+    }
 }
 
 fn number(cell: &str) -> Option<f64> {
@@ -129,9 +147,8 @@ pub(crate) fn open(
     limits: &Limits,
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let delimiter = sniff_delimiter(path)?;
-    let mut csv = reader(path, delimiter)?;
-    let malformed =
-        |e: csv::Error| IngestError::malformed(display, None, format!("invalid CSV ({e})"));
+    let (mut csv, meter) = reader(path, delimiter, limits.max_record_bytes)?;
+    let malformed = |e: csv::Error| read_error(display, &meter, limits.max_record_bytes, e);
     let headers: Vec<String> = csv
         .byte_headers()
         .map_err(malformed)?
@@ -172,12 +189,7 @@ pub(crate) fn open(
         .collect();
     let mut record = csv::ByteRecord::new();
     while csv.read_byte_record(&mut record).map_err(malformed)? {
-        if record.as_slice().len() > limits.max_record_bytes {
-            return Err(IngestError::TooLarge {
-                file: display.to_string(),
-                detail: format!("a row is longer than {} bytes", limits.max_record_bytes),
-            });
-        }
+        meter.reset();
         for (slot, column) in inference.iter_mut().zip(&attribute_columns) {
             if let Some(cell) = record.get(*column) {
                 slot.observe(&text(cell));
@@ -205,6 +217,7 @@ pub(crate) fn open(
         geometry,
         attribute_columns,
         info,
+        max_record: limits.max_record_bytes,
     })])
 }
 
@@ -214,6 +227,7 @@ struct CsvLayer {
     geometry: GeometryColumns,
     attribute_columns: Vec<usize>,
     info: LayerInfo,
+    max_record: usize,
 }
 
 fn value(cell: &str, kind: FieldKind) -> Value {
@@ -235,14 +249,15 @@ impl LayerReader for CsvLayer {
     }
 
     fn read(self: Box<Self>, sink: Sink<'_>) -> Result<()> {
-        let mut csv = reader(&self.path, self.delimiter)?;
+        let (mut csv, meter) = reader(&self.path, self.delimiter, self.max_record)?;
         let display = &self.info.source;
         let mut record = csv::ByteRecord::new();
         let mut number = 0u64;
         while csv
             .read_byte_record(&mut record)
-            .map_err(|e| IngestError::malformed(display, None, format!("invalid CSV ({e})")))?
+            .map_err(|e| read_error(display, &meter, self.max_record, e))?
         {
+            meter.reset();
             number += 1;
             let cell = |i: usize| record.get(i).map(text).unwrap_or_default();
             let geometry = match self.geometry {

@@ -2,6 +2,7 @@
 //! document is never held in memory, only one feature at a time.
 
 use super::json_feature::{self, FieldCollector, JsonFeature};
+use super::limited::Limited;
 use super::{LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
@@ -114,13 +115,24 @@ impl<'de> Visitor<'de> for &mut Document<'_, '_> {
 }
 
 /// Streams every feature of a GeoJSON file into `on_feature`; returns the legacy `crs` name.
-fn stream(path: &Path, display: &str, on_feature: &mut Callback<'_>) -> Result<Option<String>> {
+fn stream(
+    path: &Path,
+    display: &str,
+    max_record: usize,
+    on_feature: &mut Callback<'_>,
+) -> Result<Option<String>> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let mut deserializer =
-        serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
+    let (limited, meter) = Limited::new(BufReader::with_capacity(1 << 16, file), max_record);
+    let mut deserializer = serde_json::Deserializer::from_reader(limited);
     let mut failure = None;
+    let mut number = 0u64;
+    let mut counted = |feature: JsonFeature| {
+        meter.reset();
+        number += 1;
+        on_feature(feature)
+    };
     let mut document = Document {
-        on_feature,
+        on_feature: &mut counted,
         failure: &mut failure,
         crs: None,
     };
@@ -130,6 +142,16 @@ fn stream(path: &Path, display: &str, on_feature: &mut Callback<'_>) -> Result<O
     let crs = document.crs.take();
     if let Some(error) = failure {
         return Err(error);
+    }
+    if meter.exceeded() {
+        return Err(IngestError::TooLarge {
+            file: display.to_string(),
+            detail: format!(
+                "feature {} is larger than the {} bytes allowed for one feature",
+                number + 1,
+                max_record
+            ),
+        });
     }
     outcome.map_err(|error| {
         IngestError::malformed(
@@ -154,10 +176,10 @@ fn strip_position(message: &str) -> &str {
 pub(crate) fn open(
     path: &Path,
     display: &str,
-    _limits: &Limits,
+    limits: &Limits,
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let mut collector = FieldCollector::default();
-    let crs = stream(path, display, &mut |feature| {
+    let crs = stream(path, display, limits.max_record_bytes, &mut |feature| {
         collector.observe(&feature.properties);
         Ok(())
     })?;
@@ -173,6 +195,7 @@ pub(crate) fn open(
         path: path.to_path_buf(),
         info,
         index,
+        max_record: limits.max_record_bytes,
     })])
 }
 
@@ -180,6 +203,7 @@ struct GeoJsonLayer {
     path: PathBuf,
     info: LayerInfo,
     index: HashMap<String, usize>,
+    max_record: usize,
 }
 
 impl LayerReader for GeoJsonLayer {
@@ -190,10 +214,15 @@ impl LayerReader for GeoJsonLayer {
     fn read(self: Box<Self>, sink: Sink<'_>) -> Result<()> {
         let fields: &[SourceField] = &self.info.fields;
         let mut number = 0u64;
-        stream(&self.path, &self.info.source, &mut |feature| {
-            number += 1;
-            sink(json_feature::convert(number, feature, fields, &self.index))
-        })?;
+        stream(
+            &self.path,
+            &self.info.source,
+            self.max_record,
+            &mut |feature| {
+                number += 1;
+                sink(json_feature::convert(number, feature, fields, &self.index))
+            },
+        )?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod geojson;
 mod geojsonseq;
 mod gpkg;
 mod json_feature;
+mod limited;
 mod shapefile;
 mod wkt_geometry;
 
