@@ -75,6 +75,30 @@ fn check_feature_sizes(path: &Path, display: &str, index_size: u64) -> Result<()
     Ok(())
 }
 
+/// Whether a geometry's offsets are consistent with its coordinates; the decoder trusts them
+/// to size its buffers.
+fn plausible(geometry: &flatgeobuf::Geometry<'_>, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    let n = geometry.xy().map_or(0, |xy| xy.len() / 2);
+    if let Some(ends) = geometry.ends() {
+        let mut previous = 0u32;
+        for end in ends.iter() {
+            if end < previous || end as usize > n {
+                return false;
+            }
+            previous = end;
+        }
+    }
+    if geometry.z().is_some_and(|z| z.len() < n) || geometry.m().is_some_and(|m| m.len() < n) {
+        return false;
+    }
+    geometry
+        .parts()
+        .is_none_or(|parts| parts.iter().all(|part| plausible(&part, depth + 1)))
+}
+
 /// Opens a FlatGeobuf file: one layer.
 pub(crate) fn open(
     path: &Path,
@@ -185,6 +209,10 @@ impl LayerReader for FgbLayer {
                 number += 1;
                 let geometry = match feature.geometry() {
                     None => Ok(None),
+                    Some(g) if !plausible(&g, 0) => Err(Skip {
+                        number,
+                        reason: "invalid geometry: its ring or part offsets do not match its coordinates".to_string(),
+                    }),
                     Some(_) => feature.to_geo().map(Some).map_err(|e| Skip {
                         number,
                         reason: format!("invalid geometry ({e})"),

@@ -110,6 +110,11 @@ impl LayerReader for ShapefileLayer {
         let layer = Some(self.info.name.as_str());
         let malformed = |detail: String| IngestError::malformed(display, layer, detail);
         let file = File::open(&self.path).map_err(|e| IngestError::io(&self.path, e))?;
+        let file_len = file
+            .metadata()
+            .map_err(|e| IngestError::io(&self.path, e))?
+            .len();
+        let mut position = 100u64;
         let mut shp = BufReader::with_capacity(1 << 17, file);
         let mut header = [0u8; 100];
         shp.read_exact(&mut header)
@@ -148,6 +153,12 @@ impl LayerReader for ShapefileLayer {
             if len > self.max_record {
                 return Err(malformed(format!(
                     "feature {number} announces a record of {len} bytes, more than allowed"
+                )));
+            }
+            position += 8 + len as u64;
+            if position > file_len {
+                return Err(malformed(format!(
+                    "the .shp file is truncated in feature {number}"
                 )));
             }
             content.resize(len, 0);
