@@ -41,7 +41,22 @@ fn index_shard(pos: usize, result: &ShardResult, entries: &mut Vec<Entry>) -> Re
 }
 
 /// Merges the shards' tiles into `output`, in tile-id order, identical tiles stored once.
+/// The archive is written beside `output` and renamed at the end: a failed merge leaves none.
 pub fn merge(plan: &TilePlan, results: &[ShardResult], output: &Path) -> Result<TileReport> {
+    let tmp = output.with_extension("pmtiles.tmp");
+    let result = write_archive(plan, results, output, &tmp);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_archive(
+    plan: &TilePlan,
+    results: &[ShardResult],
+    output: &Path,
+    tmp: &Path,
+) -> Result<TileReport> {
     let mut entries = Vec::new();
     for (pos, r) in results.iter().enumerate() {
         index_shard(pos, r, &mut entries)?;
@@ -68,8 +83,7 @@ pub fn merge(plan: &TilePlan, results: &[ShardResult], output: &Path) -> Result<
         path: output.to_path_buf(),
         reason: e.to_string(),
     };
-    let tmp = output.with_extension("pmtiles.tmp");
-    let out = File::create(&tmp).map_err(TileError::io(&tmp))?;
+    let out = File::create(tmp).map_err(TileError::io(tmp))?;
     let b = plan.bounds;
     let center_zoom = plan.min_zoom.max(plan.max_zoom.saturating_sub(4));
     let center = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
@@ -126,7 +140,7 @@ pub fn merge(plan: &TilePlan, results: &[ShardResult], output: &Path) -> Result<
     };
     writer.set_metadata(metadata(plan, &report, center, center_zoom).to_string());
     writer.finalize().map_err(archive_err)?;
-    std::fs::rename(&tmp, output).map_err(TileError::io(output))?;
+    std::fs::rename(tmp, output).map_err(TileError::io(output))?;
     report.bytes = std::fs::metadata(output)
         .map_err(TileError::io(output))?
         .len();

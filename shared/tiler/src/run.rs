@@ -9,7 +9,6 @@ use crate::report::TileReport;
 use crate::shard::{run_shard_cached, ShardResult};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
 
 /// Share of the progress given to planning (reading the database).
 const PLAN_SHARE: f64 = 0.3;
@@ -63,48 +62,52 @@ fn run_planned(
     let mut order: Vec<usize> = (0..plan.shards.len()).collect();
     // Largest shards first keeps every core busy until the end.
     order.sort_by_key(|i| std::cmp::Reverse(plan.shards[*i].bytes));
-    // A few plain threads take shards one at a time, each shard spreading its tiles over the
-    // rayon pool: at most that many shards are in memory at once.
+    // A few threads take shards one at a time, each shard spreading its tiles over the rayon
+    // pool: at most that many shards are in memory at once.
     let workers = rayon::current_num_threads().max(1);
+    let worker = |tick: &dyn Fn()| -> Result<Vec<ShardResult>> {
+        let mut mine = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(i) = order.get(k) else {
+                return Ok(mine);
+            };
+            if failed.load(Ordering::Relaxed) {
+                return Ok(mine);
+            }
+            let r = run_shard_cached(plan, *i, &out_dir, cancel, &gzip);
+            done.fetch_add(plan.shards[*i].bytes.max(1), Ordering::Relaxed);
+            tick();
+            match r {
+                Ok(r) => mine.push(r),
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+    };
     let results: Result<Vec<ShardResult>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| -> Result<Vec<ShardResult>> {
-                    let mut mine = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(i) = order.get(k) else {
-                            return Ok(mine);
-                        };
-                        if failed.load(Ordering::Relaxed) {
-                            return Ok(mine);
-                        }
-                        let r = run_shard_cached(plan, *i, &out_dir, cancel, &gzip);
-                        done.fetch_add(plan.shards[*i].bytes.max(1), Ordering::Relaxed);
-                        match r {
-                            Ok(r) => mine.push(r),
-                            Err(e) => {
-                                failed.store(true, Ordering::Relaxed);
-                                return Err(e);
-                            }
-                        }
-                    }
-                })
-            })
+        let handles: Vec<_> = (1..workers)
+            .map(|_| scope.spawn(|| worker(&|| {})))
             .collect();
-        while !handles.iter().all(|h| h.is_finished()) {
-            std::thread::sleep(Duration::from_millis(50));
+        // This thread is a worker too (it reports progress): it reuses the memory the
+        // reading freed.
+        let mut all = worker(&|| {
             let f = done.load(Ordering::Relaxed) as f64 / total as f64;
             report(PLAN_SHARE + SHARD_SHARE * f);
-        }
-        let mut all = Vec::new();
+        });
         for h in handles {
-            let part = h.join().unwrap_or_else(|_| {
-                Err(TileError::Options("a shard stopped unexpectedly".into()))
-            })?;
-            all.extend(part);
+            let part = h
+                .join()
+                .unwrap_or_else(|_| Err(TileError::Options("a shard stopped unexpectedly".into())));
+            match (&mut all, part) {
+                (Ok(all), Ok(part)) => all.extend(part),
+                (Ok(_), Err(e)) => all = Err(e),
+                (Err(_), _) => {}
+            }
         }
-        Ok(all)
+        all
     });
     let mut results = results?;
     if cancel.load(Ordering::Relaxed) {

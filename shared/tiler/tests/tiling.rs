@@ -538,3 +538,52 @@ fn every_preset_produces_a_readable_archive() {
         Ok(Preset::PolygonsMerged)
     );
 }
+
+#[test]
+fn a_geojson_file_is_ingested_then_tiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut parcels = Vec::new();
+    for i in 0..40 {
+        let (lon, lat) = (4.0 + (i % 8) as f64 * 0.05, 45.0 + (i / 8) as f64 * 0.05);
+        parcels.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"name": format!("parcel {i}"), "area": i},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.02], [lon, lat + 0.02], [lon, lat]
+            ]]},
+        }));
+    }
+    let input = dir.path().join("parcels.geojson");
+    std::fs::write(
+        &input,
+        serde_json::json!({"type": "FeatureCollection", "features": parcels}).to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("out.pmtiles");
+    let report = tile_file(
+        &input,
+        &out,
+        &options(0, 10, dir.path()),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.features_read, 40);
+    let decoded = decode(&out);
+    let layer = decoded["metadata"]["vector_layers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let names: BTreeSet<String> = tiles_at(&decoded, 10)
+        .iter()
+        .flat_map(|t| features(t, &layer))
+        .map(|f| f["properties"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 40);
+    let leftovers = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("tuilerie-"))
+        .count();
+    assert_eq!(leftovers, 0);
+}
