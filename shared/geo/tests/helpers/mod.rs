@@ -19,15 +19,24 @@ pub fn tools() -> PathBuf {
     dir
 }
 
-/// The communes fixtures, generated once per test binary with GDAL through pyogrio.
+/// The communes fixtures, generated once with GDAL through pyogrio into the target directory
+/// and shared by every test process (a version stamp in the name tracks the script).
 pub fn communes() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/communes.py");
+        let source = std::fs::read(&script).unwrap();
+        let stamp = source
+            .iter()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("communes-90-{stamp:x}"));
+        if target.join("reference_shp.json").exists() {
+            return target;
+        }
+        let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         let status = std::process::Command::new(tools().join("python"))
             .arg(&script)
-            .arg(dir.path())
+            .arg(scratch.path())
             .arg("--prefix")
             .arg("90")
             .status()
@@ -36,9 +45,13 @@ pub fn communes() -> &'static Path {
             status.success(),
             "run scripts/test to install the test tools (fixture generation failed)"
         );
-        dir
+        let scratch = scratch.keep();
+        if std::fs::rename(&scratch, &target).is_err() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        target
     })
-    .path()
+    .as_path()
 }
 
 /// Reads every feature of a layer.
