@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{records_error, Service};
+use super::{records_error, Access, Service};
 use crate::error::{Error, Result};
 use crate::ids::{Email, UserId};
 use crate::ports::RecordsError;
@@ -115,19 +115,18 @@ impl Service {
         user: &str,
         role: Role,
     ) -> Result<Member> {
-        let access = self
-            .writable(principal, workspace, Action::ManageMembers)
-            .await?;
-        let target = self.target(&access.workspace.id, user).await?;
-        if target.user == access.user.id {
-            return Err(Error::forbidden(
+        let (access, target) = self
+            .managed_member(
+                principal,
+                workspace,
+                user,
                 "nobody changes their own role: ask another owner",
-            ));
-        }
+            )
+            .await?;
         let actor = access.member.role;
-        if !actor.may_manage(target.role) || !actor.may_manage(role) {
+        if !actor.may_manage(role) {
             return Err(Error::forbidden(format!(
-                "as {actor} you may only act on editors and viewers"
+                "as {actor} you may only make members editors or viewers"
             )));
         }
         self.records
@@ -144,25 +143,43 @@ impl Service {
         workspace: &str,
         user: &str,
     ) -> Result<()> {
+        let (access, target) = self
+            .managed_member(
+                principal,
+                workspace,
+                user,
+                "to remove yourself, leave the workspace instead",
+            )
+            .await?;
+        self.records
+            .remove_member(&access.workspace.id, &target.user, target.role)
+            .await
+            .map_err(membership_error)
+    }
+
+    /// Loads another member the caller may act on: never themselves (`self_message` says why),
+    /// and for admins only editors and viewers.
+    async fn managed_member(
+        &self,
+        principal: &Principal,
+        workspace: &str,
+        user: &str,
+        self_message: &str,
+    ) -> Result<(Access, Member)> {
         let access = self
             .writable(principal, workspace, Action::ManageMembers)
             .await?;
         let target = self.target(&access.workspace.id, user).await?;
         if target.user == access.user.id {
-            return Err(Error::forbidden(
-                "to remove yourself, leave the workspace instead",
-            ));
+            return Err(Error::forbidden(self_message));
         }
         let actor = access.member.role;
         if !actor.may_manage(target.role) {
             return Err(Error::forbidden(format!(
-                "as {actor} you may only remove editors and viewers"
+                "as {actor} you may only act on editors and viewers"
             )));
         }
-        self.records
-            .remove_member(&access.workspace.id, &target.user, target.role)
-            .await
-            .map_err(membership_error)
+        Ok((access, target))
     }
 
     /// Leaves a workspace (not as its last owner).
