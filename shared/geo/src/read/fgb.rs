@@ -6,8 +6,9 @@ use crate::error::{guard, IngestError, Result};
 use crate::feature::{RawFeature, Skip, SourceField, Value};
 use crate::ingest::Limits;
 use crate::schema::FieldKind;
+use crate::vectordb::Collect;
 use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader};
-use geozero::{ColumnValue, PropertyProcessor, ToGeo};
+use geozero::ToGeo;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -165,24 +166,6 @@ pub(crate) fn open(
 struct FgbLayer {
     path: PathBuf,
     info: LayerInfo,
-}
-
-struct Collect<'a> {
-    values: &'a mut [Value],
-}
-
-impl PropertyProcessor for Collect<'_> {
-    fn property(
-        &mut self,
-        i: usize,
-        _name: &str,
-        value: &ColumnValue,
-    ) -> geozero::error::Result<bool> {
-        if let Some(slot) = self.values.get_mut(i) {
-            *slot = crate::vectordb::column_value(value);
-        }
-        Ok(false)
-    }
 }
 
 impl LayerReader for FgbLayer {

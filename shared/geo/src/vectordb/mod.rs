@@ -138,8 +138,10 @@ pub struct Features {
     fields: Vec<(String, FieldKind)>,
 }
 
-struct Collect<'a> {
-    values: &'a mut [Value],
+/// Collects a FlatGeobuf feature's properties into one slot per column.
+pub(crate) struct Collect<'a> {
+    /// One slot per column, filled in column order.
+    pub(crate) values: &'a mut [Value],
 }
 
 impl PropertyProcessor for Collect<'_> {
