@@ -19,28 +19,28 @@ const FLUSH_BYTES: usize = 1 << 20;
 /// All buffers are written out beyond this total.
 const TOTAL_BYTES: usize = 16 << 20;
 
-/// In-memory buffers of the buckets, flushed to their files as they grow.
+/// In-memory buffers of the buckets, appended to one spill file as they grow.
 pub(crate) struct Buckets {
-    dir: PathBuf,
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    offset: u64,
     buffers: HashMap<u64, Vec<u8>>,
+    chunks: HashMap<u64, Vec<[u64; 2]>>,
     total: usize,
 }
 
-fn file_name(key: u64) -> String {
-    if key == LOW {
-        "low.bin".to_string()
-    } else {
-        format!("tile-{}-{}.bin", key >> 32, key & 0xFFFF_FFFF)
-    }
-}
-
 impl Buckets {
-    pub(crate) fn new(dir: PathBuf) -> Self {
-        Buckets {
-            dir,
+    pub(crate) fn new(dir: &std::path::Path) -> Result<Self> {
+        let path = dir.join("spill.bin");
+        let file = std::fs::File::create(&path).map_err(TileError::io(&path))?;
+        Ok(Buckets {
+            path,
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            offset: 0,
             buffers: HashMap::new(),
+            chunks: HashMap::new(),
             total: 0,
-        }
+        })
     }
 
     pub(crate) fn add(&mut self, key: u64, bytes: &[u8]) -> Result<()> {
@@ -66,13 +66,12 @@ impl Buckets {
         if buf.is_empty() {
             return Ok(());
         }
-        let path = self.dir.join(file_name(key));
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(TileError::io(&path))?;
-        file.write_all(buf).map_err(TileError::io(&path))?;
+        self.file
+            .write_all(buf)
+            .map_err(TileError::io(&self.path))?;
+        let len = buf.len() as u64;
+        self.chunks.entry(key).or_default().push([self.offset, len]);
+        self.offset += len;
         self.total -= buf.len();
         buf.clear();
         buf.shrink_to_fit();
@@ -84,13 +83,13 @@ impl Buckets {
         let mut keys: Vec<u64> = self.buffers.keys().copied().collect();
         keys.sort_unstable();
         keys.sort_by_key(|k| *k != LOW);
+        for key in &keys {
+            self.flush(*key)?;
+        }
+        self.file.flush().map_err(TileError::io(&self.path))?;
         let mut shards = Vec::new();
         for key in keys {
-            self.flush(key)?;
-            let file = self.dir.join(file_name(key));
-            let bytes = std::fs::metadata(&file)
-                .map_err(TileError::io(&file))?
-                .len();
+            let chunks = self.chunks.remove(&key).unwrap_or_default();
             let (z, x, y, last_zoom) = if key == LOW {
                 (0, 0, 0, plan.split_zoom - 1)
             } else {
@@ -107,8 +106,9 @@ impl Buckets {
                 x,
                 y,
                 last_zoom,
-                file,
-                bytes,
+                file: self.path.clone(),
+                bytes: chunks.iter().map(|c| c[1]).sum(),
+                chunks,
             });
         }
         Ok(shards)

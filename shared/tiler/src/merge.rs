@@ -10,6 +10,9 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
+/// Shard files up to this size are read whole during the merge.
+const WHOLE_SHARD_BYTES: u64 = 32 << 20;
+
 struct Entry {
     id: u64,
     shard: usize,
@@ -17,10 +20,21 @@ struct Entry {
     len: u32,
 }
 
-fn index_shard(pos: usize, result: &ShardResult, entries: &mut Vec<Entry>) -> Result<()> {
-    let path = &result.index_file;
-    let bytes = std::fs::read(path).map_err(TileError::io(path))?;
-    if bytes.len() % 20 != 0 {
+fn index_shard(
+    pos: usize,
+    result: &ShardResult,
+    file: &File,
+    entries: &mut Vec<Entry>,
+) -> Result<()> {
+    let path = &result.file;
+    let end = file.metadata().map_err(TileError::io(path))?.len();
+    let len = end
+        .checked_sub(result.index_offset)
+        .ok_or_else(|| TileError::Corrupt(path.clone()))?;
+    let mut bytes = vec![0u8; len as usize];
+    file.read_exact_at(&mut bytes, result.index_offset)
+        .map_err(TileError::io(path))?;
+    if !bytes.len().is_multiple_of(20) {
         return Err(TileError::Corrupt(path.clone()));
     }
     for rec in bytes.chunks_exact(20) {
@@ -57,9 +71,13 @@ fn write_archive(
     output: &Path,
     tmp: &Path,
 ) -> Result<TileReport> {
+    let mut files: Vec<File> = Vec::new();
+    for r in results {
+        files.push(File::open(&r.file).map_err(TileError::io(&r.file))?);
+    }
     let mut entries = Vec::new();
     for (pos, r) in results.iter().enumerate() {
-        index_shard(pos, r, &mut entries)?;
+        index_shard(pos, r, &files[pos], &mut entries)?;
     }
     entries.sort_unstable_by_key(|e| e.id);
     let names: Vec<String> = plan.layers.iter().map(|l| l.name.clone()).collect();
@@ -96,21 +114,38 @@ fn write_archive(
         .center_zoom(center_zoom)
         .create(out)
         .map_err(archive_err)?;
-    let mut files: Vec<File> = Vec::new();
-    for r in results {
-        files.push(File::open(&r.data_file).map_err(TileError::io(&r.data_file))?);
-    }
     let mut unique = std::collections::HashSet::new();
     let mut buf = Vec::new();
+    // Tiles of one shard at one zoom are consecutive in tile-id order (Hilbert): a small shard
+    // file is read whole once per run of its tiles instead of one read per tile.
+    let mut loaded: Option<(usize, Vec<u8>)> = None;
     for e in &entries {
-        let path = &results[e.shard].data_file;
-        buf.resize(e.len as usize, 0);
-        files[e.shard]
-            .read_exact_at(&mut buf, e.offset)
-            .map_err(TileError::io(path))?;
-        unique.insert(xxhash(&buf));
+        let path = &results[e.shard].file;
+        let (start, end) = (e.offset as usize, e.offset as usize + e.len as usize);
+        if loaded.as_ref().is_none_or(|(s, _)| *s != e.shard)
+            && results[e.shard].index_offset <= WHOLE_SHARD_BYTES
+        {
+            let mut all = vec![0u8; results[e.shard].index_offset as usize];
+            files[e.shard]
+                .read_exact_at(&mut all, 0)
+                .map_err(TileError::io(path))?;
+            loaded = Some((e.shard, all));
+        }
+        let data: &[u8] = match &loaded {
+            Some((s, all)) if *s == e.shard => all
+                .get(start..end)
+                .ok_or_else(|| TileError::Corrupt(path.clone()))?,
+            _ => {
+                buf.resize(e.len as usize, 0);
+                files[e.shard]
+                    .read_exact_at(&mut buf, e.offset)
+                    .map_err(TileError::io(path))?;
+                &buf
+            }
+        };
+        unique.insert(xxhash(data));
         let coord = TileCoord::from(TileId::new(e.id).map_err(archive_err)?);
-        writer.add_tile(coord, &buf).map_err(archive_err)?;
+        writer.add_tile(coord, data).map_err(archive_err)?;
     }
     let mut report = TileReport {
         tiles: entries.len() as u64,

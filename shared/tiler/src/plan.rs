@@ -51,7 +51,9 @@ pub struct ShardSpec {
     pub last_zoom: u8,
     /// Spill file holding the shard's features.
     pub file: PathBuf,
-    /// Size of the spill file.
+    /// Pieces of the spill file holding them: `[offset, length]`.
+    pub chunks: Vec<[u64; 2]>,
+    /// Bytes of features.
     pub bytes: u64,
 }
 
@@ -293,7 +295,7 @@ pub fn plan_with(
             unproject_y((f64::from(a[1]) - k) / n),
         ]
     });
-    let mut buckets = Buckets::new(work_dir);
+    let mut buckets = Buckets::new(&work_dir)?;
     let sq_tol = (knobs.tolerance / (f64::from(1u32 << max_zoom) * f64::from(EXTENT))).powi(2);
     let mut world = [
         f64::INFINITY,
@@ -407,8 +409,27 @@ fn unique_dir(base: &Path) -> Result<PathBuf> {
     )))
 }
 
-/// The features of a bucket, read back.
-pub(crate) fn load_bucket(path: &Path) -> Result<Vec<Feature>> {
-    let data = std::fs::read(path).map_err(TileError::io(path))?;
-    crate::spill::read_features(&data).ok_or_else(|| TileError::Corrupt(path.to_path_buf()))
+/// The features of a shard, read back from the spill file.
+pub(crate) fn load_bucket(spec: &ShardSpec, open: Option<&std::fs::File>) -> Result<Vec<Feature>> {
+    use std::os::unix::fs::FileExt;
+    let path = &spec.file;
+    let owned;
+    let file = match open {
+        Some(f) => f,
+        None => {
+            owned = std::fs::File::open(path).map_err(TileError::io(path))?;
+            &owned
+        }
+    };
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    for [offset, len] in &spec.chunks {
+        buf.resize(*len as usize, 0);
+        file.read_exact_at(&mut buf, *offset)
+            .map_err(TileError::io(path))?;
+        out.extend(
+            crate::spill::read_features(&buf).ok_or_else(|| TileError::Corrupt(path.clone()))?,
+        );
+    }
+    Ok(out)
 }

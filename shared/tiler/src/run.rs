@@ -65,6 +65,12 @@ fn run_planned(
     // A few threads take shards one at a time, each shard spreading its tiles over the rayon
     // pool: at most that many shards are in memory at once.
     let workers = rayon::current_num_threads().max(1);
+    // Every shard's features are in the same spill file: opened once.
+    let spill = match plan.shards.first() {
+        Some(s) => Some(std::fs::File::open(&s.file).map_err(TileError::io(&s.file))?),
+        None => None,
+    };
+    std::fs::create_dir_all(&out_dir).map_err(TileError::io(&out_dir))?;
     let worker = |tick: &dyn Fn()| -> Result<Vec<ShardResult>> {
         let mut mine = Vec::new();
         loop {
@@ -75,7 +81,7 @@ fn run_planned(
             if failed.load(Ordering::Relaxed) {
                 return Ok(mine);
             }
-            let r = run_shard_cached(plan, *i, &out_dir, cancel, &gzip);
+            let r = run_shard_cached(plan, *i, &out_dir, cancel, &gzip, spill.as_ref());
             done.fetch_add(plan.shards[*i].bytes.max(1), Ordering::Relaxed);
             tick();
             match r {

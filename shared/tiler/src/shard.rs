@@ -20,11 +20,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub struct ShardResult {
     /// Shard index in the plan.
     pub index: usize,
-    /// Tile contents (gzip'd MVT), each distinct small tile written once.
-    pub data_file: PathBuf,
-    /// Tile index: records of tile id (u64 LE), offset in the data file (u64 LE), length
-    /// (u32 LE).
-    pub index_file: PathBuf,
+    /// Output file: tile contents (gzip'd MVT, each distinct small tile written once), then
+    /// the tile index.
+    pub file: PathBuf,
+    /// Where the tile index starts in the file: records of tile id (u64 LE), offset of the
+    /// content (u64 LE), length (u32 LE), up to the end of the file.
+    pub index_offset: u64,
     /// Tiles written.
     pub tiles: u64,
     /// Largest tile: bytes, then `z/x/y`.
@@ -38,7 +39,7 @@ const SHARED_TILE_BYTES: usize = 512;
 
 struct Sink {
     data: BufWriter<File>,
-    index: BufWriter<File>,
+    index: Vec<u8>,
     offset: u64,
     seen: HashMap<Vec<u8>, u64>,
     result: ShardResult,
@@ -64,7 +65,7 @@ impl Sink {
                 let offset = self.offset;
                 self.data
                     .write_all(tile)
-                    .map_err(TileError::io(&self.result.data_file))?;
+                    .map_err(TileError::io(&self.result.file))?;
                 self.offset += tile.len() as u64;
                 if tile.len() <= SHARED_TILE_BYTES && self.seen.len() < 20_000 {
                     self.seen.insert(tile.to_vec(), offset);
@@ -76,9 +77,7 @@ impl Sink {
         rec[..8].copy_from_slice(&id.to_le_bytes());
         rec[8..16].copy_from_slice(&offset.to_le_bytes());
         rec[16..].copy_from_slice(&(tile.len() as u32).to_le_bytes());
-        self.index
-            .write_all(&rec)
-            .map_err(TileError::io(&self.result.index_file))?;
+        self.index.extend_from_slice(&rec);
         self.record(stats);
         self.result.tiles += 1;
         if tile.len() as u64 > self.result.max_tile.0 {
@@ -106,7 +105,7 @@ pub fn run_shard_with(
     out_dir: &Path,
     cancel: &AtomicBool,
 ) -> Result<ShardResult> {
-    run_shard_cached(plan, index, out_dir, cancel, &GzipCache::default())
+    run_shard_cached(plan, index, out_dir, cancel, &GzipCache::default(), None)
 }
 
 /// [`run_shard_with`] sharing compressed small tiles with other shards.
@@ -116,6 +115,7 @@ pub(crate) fn run_shard_cached(
     out_dir: &Path,
     cancel: &AtomicBool,
     gzip: &GzipCache,
+    spill: Option<&File>,
 ) -> Result<ShardResult> {
     let spec = plan.shards.get(index).ok_or_else(|| {
         TileError::Options(format!(
@@ -124,20 +124,18 @@ pub(crate) fn run_shard_cached(
         ))
     })?;
     std::fs::create_dir_all(out_dir).map_err(TileError::io(out_dir))?;
-    let data_file = out_dir.join(format!("shard-{index}.data"));
-    let index_file = out_dir.join(format!("shard-{index}.index"));
-    let data = File::create(&data_file).map_err(TileError::io(&data_file))?;
-    let idx = File::create(&index_file).map_err(TileError::io(&index_file))?;
+    let path = out_dir.join(format!("shard-{index}.tiles"));
+    let data = File::create(&path).map_err(TileError::io(&path))?;
     let names: Vec<String> = plan.layers.iter().map(|l| l.name.clone()).collect();
     let sink = Mutex::new(Sink {
         data: BufWriter::with_capacity(1 << 20, data),
-        index: BufWriter::with_capacity(1 << 16, idx),
+        index: Vec::new(),
         offset: 0,
         seen: HashMap::new(),
         result: ShardResult {
             index,
-            data_file: data_file.clone(),
-            index_file: index_file.clone(),
+            file: path.clone(),
+            index_offset: 0,
             tiles: 0,
             max_tile: (0, String::new()),
             zooms: (0..=plan.max_zoom)
@@ -145,7 +143,10 @@ pub(crate) fn run_shard_cached(
                 .collect(),
         },
     });
-    let features: Vec<Shared> = load_bucket(&spec.file)?.into_iter().map(Arc::new).collect();
+    let features: Vec<Shared> = load_bucket(spec, spill)?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     let ctx = Ctx {
         plan,
         last_zoom: spec.last_zoom,
@@ -166,8 +167,10 @@ pub(crate) fn run_shard_cached(
     };
     recurse(&ctx, root, features)?;
     let mut sink = sink.into_inner().unwrap_or_else(PoisonError::into_inner);
-    sink.data.flush().map_err(TileError::io(&data_file))?;
-    sink.index.flush().map_err(TileError::io(&index_file))?;
+    sink.result.index_offset = sink.offset;
+    let index = std::mem::take(&mut sink.index);
+    sink.data.write_all(&index).map_err(TileError::io(&path))?;
+    sink.data.flush().map_err(TileError::io(&path))?;
     Ok(sink.result)
 }
 
