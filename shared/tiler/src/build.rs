@@ -102,6 +102,9 @@ fn fit(
     order.sort_by(|a, b| prepared[*a].priority.total_cmp(&prepared[*b].priority));
     let mut dropped = vec![false; prepared.len()];
     let mut next = 0usize;
+    // Compressed / raw size of the last compression: thinning steps are sized on the raw
+    // encoding and compressed only when they should fit.
+    let mut gz_ratio: Option<f64> = None;
     loop {
         let kept: Vec<&Prepared> = prepared
             .iter()
@@ -111,15 +114,25 @@ fn fit(
             .collect();
         let count = kept.len();
         let raw = encode(plan, &kept);
-        let data = cache.gzip(raw)?;
-        if data.len() <= limits.max_bytes && count <= limits.max_features {
-            return Ok(Some((data, dropped)));
-        }
+        let raw_len = raw.len().max(1) as f64;
+        let estimate = gz_ratio.map(|r| raw_len * r);
+        let worth_compressing = count <= limits.max_features
+            && estimate.is_none_or(|e| e <= limits.max_bytes as f64 * 0.98);
+        let size = if worth_compressing || next >= order.len() {
+            let data = cache.gzip(raw)?;
+            if data.len() <= limits.max_bytes && count <= limits.max_features {
+                return Ok(Some((data, dropped)));
+            }
+            gz_ratio = Some(data.len() as f64 / raw_len);
+            data.len() as f64
+        } else {
+            estimate.unwrap_or(raw_len)
+        };
         if next >= order.len() {
             return Ok(None);
         }
-        let ratio = (limits.max_bytes as f64 / data.len() as f64)
-            .min(limits.max_features as f64 / count as f64)
+        let ratio = (limits.max_bytes as f64 / size.max(1.0))
+            .min(limits.max_features as f64 / count.max(1) as f64)
             .min(1.0);
         let target = (count as f64 * ratio * 0.95) as usize;
         let mut to_drop = count.saturating_sub(target).max(1);
