@@ -89,7 +89,8 @@ fn options(args: &Args) -> anyhow::Result<TileOptions> {
     }
     for a in &args.attributes {
         let (name, fields) = split_layer(a)?;
-        layer(&mut options, name).attributes = Some(fields.split(',').map(|f| f.trim().to_string()).collect());
+        layer(&mut options, name).attributes =
+            Some(fields.split(',').map(|f| f.trim().to_string()).collect());
     }
     for f in &args.filters {
         let (name, expr) = split_layer(f)?;
@@ -97,7 +98,9 @@ fn options(args: &Args) -> anyhow::Result<TileOptions> {
     }
     for z in &args.layer_zooms {
         let (name, range) = split_layer(z)?;
-        let (lo, hi) = range.split_once('-').context("layer zooms are written MIN-MAX")?;
+        let (lo, hi) = range
+            .split_once('-')
+            .context("layer zooms are written MIN-MAX")?;
         let l = layer(&mut options, name);
         l.min_zoom = Some(lo.trim().parse()?);
         l.max_zoom = Some(hi.trim().parse()?);
@@ -114,7 +117,11 @@ fn print_report(r: &TileReport) {
         "zooms {}–{}{}, preset {}, {} features read, {} shards",
         r.min_zoom,
         r.max_zoom,
-        if r.max_zoom_guessed { " (max guessed)" } else { "" },
+        if r.max_zoom_guessed {
+            " (max guessed)"
+        } else {
+            ""
+        },
         r.preset,
         r.features_read,
         r.shards
