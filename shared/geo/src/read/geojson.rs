@@ -1,35 +1,38 @@
 //! GeoJSON FeatureCollection (or single Feature / geometry), streamed feature by feature: the
 //! document is never held in memory, only one feature at a time.
 
-use super::json_feature::{self, FieldCollector, JsonFeature};
+use super::json_feature::{self, FieldCollector, JsonFeature, ScanFeature};
 use super::limited::Limited;
 use super::{LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
 use crate::feature::SourceField;
 use crate::ingest::Limits;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
+use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-type Callback<'a> = dyn FnMut(JsonFeature) -> Result<()> + 'a;
+type Callback<'a, T> = dyn FnMut(T) -> Result<()> + 'a;
 
-struct Document<'a, 'b> {
-    on_feature: &'a mut Callback<'b>,
+struct Document<'a, 'b, T> {
+    on_feature: &'a mut Callback<'b, T>,
     failure: &'a mut Option<IngestError>,
     crs: Option<String>,
 }
 
-struct Features<'a, 'b> {
-    on_feature: &'a mut Callback<'b>,
+struct Features<'a, 'b, T> {
+    on_feature: &'a mut Callback<'b, T>,
     failure: &'a mut Option<IngestError>,
 }
 
-impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Features<'_, '_, T> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(
         self,
@@ -39,13 +42,13 @@ impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Features<'_, '_> {
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Features<'_, '_, T> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of features")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(feature) = seq.next_element::<JsonFeature>()? {
+        while let Some(feature) = seq.next_element::<T>()? {
             if let Err(error) = (self.on_feature)(feature) {
                 *self.failure = Some(error);
                 return Err(de::Error::custom("stopped"));
@@ -55,7 +58,7 @@ impl<'de> Visitor<'de> for Features<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for &mut Document<'_, '_> {
+impl<'de, T: DeserializeOwned> Visitor<'de> for &mut Document<'_, '_, T> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a GeoJSON object")
@@ -104,8 +107,7 @@ impl<'de> Visitor<'de> for &mut Document<'_, '_> {
                 "the document has no `type` member; a GeoJSON FeatureCollection is expected",
             ));
         }
-        let single: JsonFeature =
-            serde_json::from_value(Json::Object(rest)).map_err(de::Error::custom)?;
+        let single: T = serde_json::from_value(Json::Object(rest)).map_err(de::Error::custom)?;
         if let Err(error) = (self.on_feature)(single) {
             *self.failure = Some(error);
             return Err(de::Error::custom("stopped"));
@@ -115,18 +117,18 @@ impl<'de> Visitor<'de> for &mut Document<'_, '_> {
 }
 
 /// Streams every feature of a GeoJSON file into `on_feature`; returns the legacy `crs` name.
-fn stream(
+fn stream<T: DeserializeOwned>(
     path: &Path,
     display: &str,
     max_record: usize,
-    on_feature: &mut Callback<'_>,
+    on_feature: &mut Callback<'_, T>,
 ) -> Result<Option<String>> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let (limited, meter) = Limited::new(BufReader::with_capacity(1 << 16, file), max_record);
+    let (limited, meter) = Limited::new(file, max_record);
     let mut deserializer = serde_json::Deserializer::from_reader(limited);
     let mut failure = None;
     let mut number = 0u64;
-    let mut counted = |feature: JsonFeature| {
+    let mut counted = |feature: T| {
         meter.reset();
         number += 1;
         on_feature(feature)
@@ -179,10 +181,15 @@ pub(crate) fn open(
     limits: &Limits,
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let mut collector = FieldCollector::default();
-    let crs = stream(path, display, limits.max_record_bytes, &mut |feature| {
-        collector.observe(&feature.properties);
-        Ok(())
-    })?;
+    let crs = stream(
+        path,
+        display,
+        limits.max_record_bytes,
+        &mut |feature: ScanFeature| {
+            collector.observe(&feature.properties);
+            Ok(())
+        },
+    )?;
     let (fields, index) = collector.finish();
     let info = LayerInfo {
         name: super::stem(path),
@@ -218,7 +225,7 @@ impl LayerReader for GeoJsonLayer {
             &self.path,
             &self.info.source,
             self.max_record,
-            &mut |feature| {
+            &mut |feature: JsonFeature| {
                 number += 1;
                 sink(json_feature::convert(number, feature, fields, &self.index))
             },

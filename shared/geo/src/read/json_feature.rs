@@ -88,6 +88,67 @@ impl<'de> serde::Deserialize<'de> for JsonFeature {
     }
 }
 
+/// The properties of a GeoJSON feature (or bare geometry), everything else skipped: what field
+/// discovery needs, without building geometries.
+#[derive(Debug, Default)]
+pub(crate) struct ScanFeature {
+    /// Properties in document order.
+    pub properties: Vec<(String, Json)>,
+}
+
+impl<'de> serde::Deserialize<'de> for ScanFeature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScanVisitor;
+        impl<'de> Visitor<'de> for ScanVisitor {
+            type Value = ScanFeature;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON feature")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ScanFeature, A::Error> {
+                let mut feature = ScanFeature::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Properties => {
+                            feature.properties = map.next_value::<OrderedProperties>()?.0
+                        }
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(feature)
+            }
+        }
+        deserializer.deserialize_map(ScanVisitor)
+    }
+}
+
+/// A member name of a feature as field discovery sees it, read without allocating.
+enum Key {
+    Properties,
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(if v == "properties" {
+                    Key::Properties
+                } else {
+                    Key::Other
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
 /// Collects the fields of features and their types across a whole layer.
 #[derive(Debug, Default)]
 pub(crate) struct FieldCollector {
