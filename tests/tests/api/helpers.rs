@@ -304,3 +304,14 @@ impl TestApp {
         read(request.body(body).send().await.unwrap()).await
     }
 }
+
+/// One quota's figures (`used`, `reserved`, `limit`, ...) in a usage answer.
+pub fn quota_of(usage: &Value, quota: &str) -> Value {
+    usage["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|status| status["quota"] == quota)
+        .unwrap_or_else(|| panic!("no {quota} quota in {usage}"))
+        .clone()
+}

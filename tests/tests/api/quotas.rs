@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::Team;
+use crate::helpers::{quota_of, Team};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -107,13 +107,7 @@ async fn a_reservation_beyond_the_quota_says_how_much_is_needed_and_free() {
     let usage = app
         .ok(Some(&team.owner), Method::GET, team.path("/usage"), None)
         .await;
-    let styles = usage.body["quotas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|q| q["quota"] == "styles")
-        .unwrap()
-        .clone();
+    let styles = quota_of(&usage.body, "styles");
     assert_eq!(
         (styles["used"].as_u64(), styles["reserved"].as_u64()),
         (Some(1000), Some(0))

@@ -4,7 +4,7 @@ use futures::future::join_all;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::Team;
+use crate::helpers::{quota_of, Team};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -40,13 +40,7 @@ async fn two_hundred_racing_reservations_never_overshoot_the_uploads_quota() {
     let usage = app
         .ok(Some(&team.owner), Method::GET, team.path("/usage"), None)
         .await;
-    let uploads = usage.body["quotas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|quota| quota["quota"] == "uploads")
-        .unwrap()
-        .clone();
+    let uploads = quota_of(&usage.body, "uploads");
     let reserved = uploads["reserved"].as_u64().unwrap();
     let overshoot = reserved.saturating_sub(100 * MIB);
     println!("quota race: 200 × 1 MiB against 100 MiB: accepted {accepted}, refused {refused}, reserved {reserved} bytes, overshoot {overshoot}");
