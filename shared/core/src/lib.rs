@@ -12,6 +12,7 @@ pub mod quota;
 pub mod request;
 pub mod role;
 pub mod service;
+pub mod storage;
 pub mod user;
 pub mod workspace;
 
