@@ -2,14 +2,12 @@
 //! on DynamoDB (emulated by moto).
 #![allow(clippy::expect_used)]
 
-use std::sync::Arc;
-
 use axum::body::to_bytes;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use tuilerie_aws::records::{create_table, DynamoRecords};
-use tuilerie_core::ports::{RandomIds, SystemClock};
-use tuilerie_core::service::Service;
+use tuilerie_app::App;
+use tuilerie_aws::records::create_table;
+use tuilerie_membership::Config;
 use tuilerie_tests::moto::Moto;
 
 const GET_ME: &str = include_str!("../../events/apigw-v2-get-me.json");
@@ -21,13 +19,12 @@ async fn lambda_app() -> axum::Router {
     let client = moto.dynamodb().await;
     let table = moto.unique_name("records");
     create_table(&client, &table).await.expect("create table");
-    let records = DynamoRecords::new(client, table);
-    let service = Service::new(
-        Arc::new(records),
-        Arc::new(SystemClock),
-        Arc::new(RandomIds),
-    );
-    tuilerie_membership::app(service)
+    let config = Config::from_env(|name| (name == "TABLE_NAME").then(|| table.clone()))
+        .expect("the table name");
+    App::build(config.app(moto.sdk_config().await))
+        .await
+        .expect("the Lambda's application")
+        .router()
 }
 
 /// Sends an API Gateway v2 event through the app; returns the status and JSON body.

@@ -23,9 +23,9 @@ tuilerie_tests::records_contract_tests!(fresh());
 mod layout {
     use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
     use aws_sdk_dynamodb::Client;
-    use tuilerie_core::ports::{Records, RecordsError};
-    use tuilerie_core::quota::Quota;
+    use tuilerie_core::ports::{MemberRecords, QuotaRecords, RecordsError, WorkspaceRecords};
     use tuilerie_core::role::Role;
+    use tuilerie_core::storage::StorageType;
     use tuilerie_core::workspace::Visibility;
     use tuilerie_tests::contract::fixtures::{
         approved_workspace, member, reservation, user_id, MIB,
@@ -79,7 +79,7 @@ mod layout {
     async fn a_reservation_item_expires_a_week_after_the_reservation() {
         let (client, table, records) = table().await;
         let ws = approved_workspace(&records, "ttl", "ada", Visibility::Private).await;
-        let wanted = reservation(&ws.id, "a", Quota::Styles, MIB, 0);
+        let wanted = reservation(&ws.id, "a", StorageType::Styles, MIB, 0);
         records.reserve(&wanted, 10 * MIB).await.unwrap();
         let item = client
             .get_item()
@@ -124,7 +124,7 @@ mod layout {
 
 /// Addresses shared by several users, which the contract leaves open.
 mod addresses {
-    use tuilerie_core::ports::Records;
+    use tuilerie_core::ports::UserRecords;
     use tuilerie_core::user::User;
     use tuilerie_tests::contract::fixtures::{email, user};
 
@@ -166,7 +166,7 @@ mod addresses {
 
 /// How back-end failures reach the use cases.
 mod failures {
-    use tuilerie_core::ports::{Records, RecordsError};
+    use tuilerie_core::ports::{RecordsError, UserRecords};
     use tuilerie_tests::contract::fixtures::user_id;
 
     use super::*;

@@ -37,6 +37,7 @@ mod two_stores_on_one_file {
     use tokio::sync::Barrier;
     use tuilerie_core::ports::{Records, RecordsError};
     use tuilerie_core::quota::Quota;
+    use tuilerie_core::storage::StorageType;
     use tuilerie_core::workspace::Visibility;
     use tuilerie_tests::contract::fixtures::{approved_workspace, reservation, reserved, MIB};
 
@@ -55,7 +56,8 @@ mod two_stores_on_one_file {
             .map(|index| {
                 let records = Arc::clone(&stores[index % 2]);
                 let barrier = Arc::clone(&barrier);
-                let wanted = reservation(&ws.id, &format!("r{index}"), Quota::Uploads, MIB, 0);
+                let wanted =
+                    reservation(&ws.id, &format!("r{index}"), StorageType::Uploads, MIB, 0);
                 tokio::spawn(async move {
                     barrier.wait().await;
                     records.reserve(&wanted, 100 * MIB).await
@@ -70,7 +72,7 @@ mod two_stores_on_one_file {
                 Err(other) => panic!("unexpected error {other:?}"),
             }
         }
-        let counter = reserved(&stores[1].usage(&ws.id).await.unwrap(), Quota::Uploads);
+        let counter = reserved(&stores[1].usage(&ws.id).await.unwrap(), Quota::UPLOADS);
         eprintln!(
             "quota race through two stores on one file: accepted {accepted}, refused {refused}, \
              reserved counter {counter} bytes, overshoot {} bytes, in {:?}",

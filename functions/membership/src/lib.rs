@@ -1,20 +1,5 @@
-//! The membership Lambda: the API router behind API Gateway, on DynamoDB.
-//!
-//! API Gateway's JWT authorizer has verified the caller's token; [`app`] copies the claims it
-//! hands over in the request context into the extension the API's
-//! [`GatewayAuthenticator`] reads.
-
-use std::sync::Arc;
-
-use axum::extract::Request;
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::Router;
-use lambda_http::request::RequestContext;
-use lambda_http::RequestExt;
-use tuilerie_api::gateway::{GatewayAuthenticator, GatewayClaims};
-use tuilerie_api::state::AppState;
-use tuilerie_core::service::Service;
+//! The membership Lambda: the API router behind API Gateway, on DynamoDB, built by
+//! [`tuilerie_app::App::build`] as every deployment is.
 
 /// Configuration read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,28 +24,12 @@ impl Config {
             table: var("TABLE_NAME").ok_or(ConfigError::Missing("TABLE_NAME"))?,
         })
     }
-}
 
-/// The whole API router, trusting the claims API Gateway verified.
-pub fn app(service: Service) -> Router {
-    tuilerie_api::router(AppState::new(service, Arc::new(GatewayAuthenticator)))
-        .layer(middleware::from_fn(gateway_claims))
-}
-
-/// Copies the JWT authorizer's claims from the request context into [`GatewayClaims`], and
-/// drops any such extension a caller could have set otherwise.
-async fn gateway_claims(mut request: Request, next: Next) -> Response {
-    let claims = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context
-            .authorizer
-            .as_ref()
-            .and_then(|authorizer| authorizer.jwt.as_ref())
-            .map(|jwt| jwt.claims.clone()),
-        _ => None,
-    };
-    request.extensions_mut().remove::<GatewayClaims>();
-    if let Some(claims) = claims {
-        request.extensions_mut().insert(GatewayClaims(claims));
+    /// The application configuration, with the SDK configuration loaded from the environment.
+    pub fn app(self, sdk: aws_config::SdkConfig) -> tuilerie_app::Config {
+        tuilerie_app::Config::Aws {
+            table: self.table,
+            sdk: Box::new(sdk),
+        }
     }
-    next.run(request).await
 }

@@ -21,7 +21,7 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match state.authenticator.claims(parts)? {
             None => Ok(Self(Principal::Anonymous)),
-            Some(claims) => Ok(Self(state.service.authenticate(claims).await?)),
+            Some(claims) => Ok(Self(state.services.accounts.authenticate(claims).await?)),
         }
     }
 }

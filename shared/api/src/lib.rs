@@ -3,7 +3,7 @@
 //! Every endpoint is listed once in [`endpoints::endpoints`]; the router and the OpenAPI
 //! document are built from that table. Handlers are thin: they read the caller
 //! ([`extract::Caller`]) and the JSON body, call one method of
-//! [`tuilerie_core::service::Service`], and answer JSON. Every failure, including malformed
+//! [`tuilerie_core::service::Services`], and answer JSON. Every failure, including malformed
 //! bodies, unknown routes and panics, answers `{"error": {"code", "message", "details"}}`.
 
 pub mod access_log;

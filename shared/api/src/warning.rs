@@ -28,7 +28,7 @@ pub async fn add_quota_warning(
     let workspace = workspace_of(request.uri().path()).map(str::to_owned);
     let mut response = next.run(request).await;
     if let Some(workspace) = workspace {
-        if response.status().is_success() && state.service.quota_warning(&workspace).await {
+        if response.status().is_success() && state.services.quotas.quota_warning(&workspace).await {
             response
                 .headers_mut()
                 .insert(QUOTA_WARNING_HEADER, HeaderValue::from_static("true"));

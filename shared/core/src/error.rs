@@ -64,6 +64,51 @@ pub enum Error {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The stable name a workflow matches an error by (Step Functions `Retry` and `Catch`): what
+/// to do about it, not what it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum FailureName {
+    /// The input is wrong or not allowed; retrying the same input fails the same way.
+    InvalidInput,
+    /// A quota would be exceeded; the user must free space or get a larger plan.
+    QuotaExceeded,
+    /// The work is no longer wanted or no longer possible in this state (suspended or deleted
+    /// workspace, changed meanwhile): stop without retrying.
+    Cancelled,
+    /// A back end is temporarily unavailable; retrying later may succeed.
+    Transient,
+    /// A defect or a permanent back-end failure.
+    Internal,
+}
+
+impl FailureName {
+    /// Every failure name.
+    pub const ALL: [FailureName; 5] = [
+        FailureName::InvalidInput,
+        FailureName::QuotaExceeded,
+        FailureName::Cancelled,
+        FailureName::Transient,
+        FailureName::Internal,
+    ];
+
+    /// The name, as written in the state machine definition.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "InvalidInput",
+            Self::QuotaExceeded => "QuotaExceeded",
+            Self::Cancelled => "Cancelled",
+            Self::Transient => "Transient",
+            Self::Internal => "Internal",
+        }
+    }
+}
+
+impl std::fmt::Display for FailureName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How an error should be answered, independent of the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -137,6 +182,22 @@ impl Error {
         }
     }
 
+    /// The stable name a workflow matches this error by.
+    pub fn failure_name(&self) -> FailureName {
+        match self {
+            Self::Unauthenticated
+            | Self::InvalidToken(_)
+            | Self::NotFound(_)
+            | Self::Forbidden(_)
+            | Self::InvalidInput { .. }
+            | Self::UnknownEmails(_) => FailureName::InvalidInput,
+            Self::QuotaExceeded { .. } => FailureName::QuotaExceeded,
+            Self::LastOwner | Self::Suspended(_) | Self::Conflict(_) => FailureName::Cancelled,
+            Self::Transient(_) => FailureName::Transient,
+            Self::Internal(_) => FailureName::Internal,
+        }
+    }
+
     /// Extra structured details for the answer body (field at fault, quota figures, ...).
     pub fn details(&self) -> Option<serde_json::Value> {
         match self {
@@ -162,7 +223,7 @@ mod tests {
     #[test]
     fn quota_errors_say_which_quota_how_much_is_needed_and_free() {
         let error = Error::QuotaExceeded {
-            quota: Quota::Uploads,
+            quota: Quota::UPLOADS,
             needed: 10,
             free: 3,
             limit: 100,
@@ -173,5 +234,33 @@ mod tests {
         );
         assert_eq!(error.code(), "quota_exceeded");
         assert_eq!(error.details().unwrap()["free"], 3);
+        assert_eq!(error.failure_name(), FailureName::QuotaExceeded);
+    }
+
+    #[test]
+    fn back_end_failures_keep_their_source_and_name_what_to_do() {
+        let transient = Error::Transient(Box::new(std::io::Error::other("timed out")));
+        assert_eq!(transient.failure_name().as_str(), "Transient");
+        let source = std::error::Error::source(&transient).unwrap();
+        assert_eq!(source.to_string(), "timed out");
+        assert_eq!(
+            Error::Suspended("ws_a".to_owned()).failure_name(),
+            FailureName::Cancelled
+        );
+        assert_eq!(
+            Error::invalid("name", "empty").failure_name(),
+            FailureName::InvalidInput
+        );
+        let names: Vec<&str> = FailureName::ALL.iter().map(|name| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "InvalidInput",
+                "QuotaExceeded",
+                "Cancelled",
+                "Transient",
+                "Internal"
+            ]
+        );
     }
 }

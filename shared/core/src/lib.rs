@@ -1,9 +1,9 @@
 //! The Tuilerie domain: workspaces, members and roles, creation and join requests, quotas, and
 //! the ports (traits) the use cases need. No AWS, SQL, HTTP or filesystem here.
 //!
-//! Start with [`service::Service`]: every use case of the product is one of its methods, and
-//! every rule (who may do what, which invariants hold) is enforced there or, when it must be
-//! atomic, by the [`ports::Records`] operation it calls.
+//! Start with [`service::Services`]: every use case of the product is a method of one of its
+//! per-area services, and every rule (who may do what, which invariants hold) is enforced
+//! there or, when it must be atomic, by the records operation it calls (see [`ports`]).
 
 pub mod error;
 pub mod ids;

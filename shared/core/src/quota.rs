@@ -12,40 +12,44 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::ids::{ReservationId, WorkspaceId};
+use crate::storage::StorageType;
 
-/// A quota of a workspace.
+/// A quota of a workspace: the bytes of one storage type, or the number of published streams.
+///
+/// Bytes are reserved before they are written ([`Reservation`] names a [`StorageType`], so a
+/// stream slot cannot be reserved as bytes); stream slots are taken by publishing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String", into = "String")]
 pub enum Quota {
-    /// Bytes of uploaded files.
-    Uploads,
-    /// Bytes of vector databases.
-    Databases,
-    /// Bytes of tile pyramids.
-    Pyramids,
-    /// Bytes of style files.
-    Styles,
+    /// Bytes of one storage type.
+    Storage(StorageType),
     /// Number of published streams.
     Streams,
 }
 
 impl Quota {
-    /// Every quota.
+    /// Every quota: the four storage types, then streams.
     pub const ALL: [Quota; 5] = [
-        Quota::Uploads,
-        Quota::Databases,
-        Quota::Pyramids,
-        Quota::Styles,
+        Quota::Storage(StorageType::Uploads),
+        Quota::Storage(StorageType::Databases),
+        Quota::Storage(StorageType::Pyramids),
+        Quota::Storage(StorageType::Styles),
         Quota::Streams,
     ];
 
-    /// The quota's name.
+    /// The byte quota of uploads.
+    pub const UPLOADS: Quota = Quota::Storage(StorageType::Uploads);
+    /// The byte quota of vector databases.
+    pub const DATABASES: Quota = Quota::Storage(StorageType::Databases);
+    /// The byte quota of tile pyramids.
+    pub const PYRAMIDS: Quota = Quota::Storage(StorageType::Pyramids);
+    /// The byte quota of styles.
+    pub const STYLES: Quota = Quota::Storage(StorageType::Styles);
+
+    /// The quota's name: a storage type's name, or `streams`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Uploads => "uploads",
-            Self::Databases => "databases",
-            Self::Pyramids => "pyramids",
-            Self::Styles => "styles",
+            Self::Storage(storage) => storage.as_str(),
             Self::Streams => "streams",
         }
     }
@@ -63,6 +67,38 @@ impl Quota {
                     ),
                 )
             })
+    }
+
+    /// The storage type of a byte quota; an error naming the field for the stream count, whose
+    /// slots are taken by publishing a stream, never reserved as bytes.
+    pub fn storage(self) -> Result<StorageType> {
+        match self {
+            Self::Storage(storage) => Ok(storage),
+            Self::Streams => Err(Error::invalid(
+                "quota",
+                "stream slots are taken by publishing a stream, not reserved directly; \
+                 reserve uploads, databases, pyramids or styles",
+            )),
+        }
+    }
+}
+
+impl From<StorageType> for Quota {
+    fn from(storage: StorageType) -> Self {
+        Self::Storage(storage)
+    }
+}
+
+impl TryFrom<String> for Quota {
+    type Error = Error;
+    fn try_from(value: String) -> Result<Self> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Quota> for String {
+    fn from(value: Quota) -> String {
+        value.as_str().to_owned()
     }
 }
 
@@ -88,13 +124,20 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The byte limit of one storage type.
+    pub fn bytes(&self, storage: StorageType) -> u64 {
+        match storage {
+            StorageType::Uploads => self.uploads,
+            StorageType::Databases => self.databases,
+            StorageType::Pyramids => self.pyramids,
+            StorageType::Styles => self.styles,
+        }
+    }
+
     /// The limit of one quota.
     pub fn of(&self, quota: Quota) -> u64 {
         match quota {
-            Quota::Uploads => self.uploads,
-            Quota::Databases => self.databases,
-            Quota::Pyramids => self.pyramids,
-            Quota::Styles => self.styles,
+            Quota::Storage(storage) => self.bytes(storage),
             Quota::Streams => self.streams,
         }
     }
@@ -207,9 +250,9 @@ pub struct Reservation {
     pub id: ReservationId,
     /// Workspace charged.
     pub workspace: WorkspaceId,
-    /// Quota charged.
-    pub quota: Quota,
-    /// Amount reserved (bytes, or streams).
+    /// Byte quota charged: the storage type the bytes will be written to.
+    pub quota: StorageType,
+    /// Bytes reserved.
     pub amount: u64,
     /// When it was made.
     pub created_at: DateTime<Utc>,
@@ -224,13 +267,8 @@ mod tests {
     #[test]
     fn the_test_plan_stays_under_100_mb_and_2_streams() {
         let limits = Plan::Test.limits();
-        for quota in [
-            Quota::Uploads,
-            Quota::Databases,
-            Quota::Pyramids,
-            Quota::Styles,
-        ] {
-            assert!(limits.of(quota) < 100 * MB);
+        for storage in StorageType::ALL {
+            assert!(limits.bytes(storage) < 100 * MB);
         }
         assert_eq!(limits.streams, 2);
     }
@@ -239,11 +277,11 @@ mod tests {
     fn warning_starts_at_ninety_percent_of_used_plus_reserved() {
         let limits = Plan::Test.limits();
         let mut usage = Usage::default();
-        usage.used.insert(Quota::Uploads, 79 * MB);
-        usage.reserved.insert(Quota::Uploads, MB);
+        usage.used.insert(Quota::UPLOADS, 79 * MB);
+        usage.reserved.insert(Quota::UPLOADS, MB);
         let before = statuses(&limits, &usage);
         assert!(!before[0].warning, "{:?}", before[0]);
-        usage.used.insert(Quota::Uploads, 80 * MB);
+        usage.used.insert(Quota::UPLOADS, 80 * MB);
         let after = statuses(&limits, &usage);
         assert!(after[0].warning, "{:?}", after[0]);
         assert!(!after[1].warning);
@@ -251,7 +289,13 @@ mod tests {
 
     #[test]
     fn quota_names_parse() {
-        assert_eq!(Quota::parse("styles").unwrap(), Quota::Styles);
+        assert_eq!(Quota::parse("styles").unwrap(), Quota::STYLES);
+        assert_eq!(Quota::parse("streams").unwrap(), Quota::Streams);
         assert!(Quota::parse("bytes").is_err());
+        assert!(Quota::Streams.storage().is_err());
+        assert_eq!(
+            serde_json::to_value(Quota::PYRAMIDS).unwrap(),
+            serde_json::json!("pyramids")
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use tuilerie_core::ids::{Email, UserId, WorkspaceId};
-use tuilerie_core::ports::{Records, RecordsError};
+use tuilerie_core::ports::{RecordsError, UserRecords, WorkspaceRecords};
 use tuilerie_core::user::User;
 use tuilerie_local::records::{SqliteError, SqliteRecords, SCHEMA_VERSION};
 

@@ -9,6 +9,7 @@ use tuilerie_core::ports::Records;
 use tuilerie_core::quota::{Plan, Quota, Reservation, Usage};
 use tuilerie_core::request::{CreationRequest, CreationState, JoinRequest, JoinState};
 use tuilerie_core::role::Role;
+use tuilerie_core::storage::StorageType;
 use tuilerie_core::user::User;
 use tuilerie_core::workspace::{Member, Status, Visibility, Workspace};
 
@@ -147,7 +148,7 @@ pub fn closed(request: &JoinRequest, state: JoinState, seconds: i64) -> JoinRequ
 pub fn reservation(
     workspace: &WorkspaceId,
     suffix: &str,
-    quota: Quota,
+    quota: StorageType,
     amount: u64,
     seconds: i64,
 ) -> Reservation {

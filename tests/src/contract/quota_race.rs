@@ -6,6 +6,7 @@ use std::time::Instant;
 use tokio::sync::Barrier;
 use tuilerie_core::ports::{Records, RecordsError};
 use tuilerie_core::quota::Quota;
+use tuilerie_core::storage::StorageType;
 use tuilerie_core::workspace::Visibility;
 
 use super::fixtures::{approved_workspace, reservation, reserved, used, MIB};
@@ -25,7 +26,7 @@ pub async fn racing_reservations_never_exceed_the_limit(records: Arc<dyn Records
     let tasks: Vec<_> = (0..WRITERS)
         .map(|index| {
             let (records, barrier) = (Arc::clone(&records), Arc::clone(&barrier));
-            let wanted = reservation(&ws.id, &format!("r{index}"), Quota::Uploads, MIB, 0);
+            let wanted = reservation(&ws.id, &format!("r{index}"), StorageType::Uploads, MIB, 0);
             tokio::spawn(async move {
                 barrier.wait().await;
                 let outcome = records.reserve(&wanted, LIMIT).await;
@@ -48,7 +49,7 @@ pub async fn racing_reservations_never_exceed_the_limit(records: Arc<dyn Records
     }
     let reserve_time = started.elapsed();
     let usage = records.usage(&ws.id).await.unwrap();
-    let counter = reserved(&usage, Quota::Uploads);
+    let counter = reserved(&usage, Quota::UPLOADS);
     let overshoot = counter.saturating_sub(LIMIT);
     eprintln!(
         "quota race: {WRITERS} writers x 1 MiB against {} MiB: accepted {}, refused {refused}, \
@@ -62,7 +63,7 @@ pub async fn racing_reservations_never_exceed_the_limit(records: Arc<dyn Records
     assert_eq!(refused, 100);
     assert_eq!(counter, accepted.len() as u64 * MIB);
     assert_eq!(overshoot, 0);
-    assert_eq!(used(&usage, Quota::Uploads), 0);
+    assert_eq!(used(&usage, Quota::UPLOADS), 0);
     assert_eq!(records.reservations(&ws.id).await.unwrap().len(), 100);
 
     let settle = Arc::new(Barrier::new(accepted.len()));
@@ -87,8 +88,8 @@ pub async fn racing_reservations_never_exceed_the_limit(records: Arc<dyn Records
     }
     let usage = records.usage(&ws.id).await.unwrap();
     let (used_after, reserved_after) = (
-        used(&usage, Quota::Uploads),
-        reserved(&usage, Quota::Uploads),
+        used(&usage, Quota::UPLOADS),
+        reserved(&usage, Quota::UPLOADS),
     );
     eprintln!(
         "quota race: 50 commits and 50 releases at once: used {used_after} bytes, reserved \

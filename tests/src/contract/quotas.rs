@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tuilerie_core::ports::{Records, RecordsError};
 use tuilerie_core::quota::Quota;
+use tuilerie_core::storage::StorageType;
 use tuilerie_core::workspace::Visibility;
 
 use super::fixtures::{approved_workspace, reservation, reserved, used, MIB};
@@ -28,15 +29,15 @@ pub async fn a_fresh_workspace_uses_nothing(records: Arc<dyn Records>) {
 /// Reserved amounts move to used on commit and disappear on release.
 pub async fn reserve_commit_and_release_keep_the_books(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let kept = reservation(&ws.id, "kept", Quota::Uploads, 3 * MIB, 10);
-    let dropped = reservation(&ws.id, "dropped", Quota::Uploads, 2 * MIB, 20);
+    let kept = reservation(&ws.id, "kept", StorageType::Uploads, 3 * MIB, 10);
+    let dropped = reservation(&ws.id, "dropped", StorageType::Uploads, 2 * MIB, 20);
     records.reserve(&kept, LIMIT).await.unwrap();
     records.reserve(&dropped, LIMIT).await.unwrap();
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (0, 5 * MIB)
     );
@@ -52,8 +53,8 @@ pub async fn reserve_commit_and_release_keep_the_books(records: Arc<dyn Records>
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (3 * MIB, 2 * MIB)
     );
@@ -68,19 +69,22 @@ pub async fn reserve_commit_and_release_keep_the_books(records: Arc<dyn Records>
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (3 * MIB, 0)
     );
     assert!(records.reservations(&ws.id).await.unwrap().is_empty());
 
-    records.free(&ws.id, Quota::Uploads, MIB).await.unwrap();
+    records
+        .free(&ws.id, StorageType::Uploads, MIB)
+        .await
+        .unwrap();
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (2 * MIB, 0)
     );
@@ -90,16 +94,16 @@ pub async fn reserve_commit_and_release_keep_the_books(records: Arc<dyn Records>
 /// nothing.
 pub async fn a_reservation_over_the_limit_is_refused_with_what_is_held(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let committed = reservation(&ws.id, "committed", Quota::Pyramids, 4 * MIB, 10);
+    let committed = reservation(&ws.id, "committed", StorageType::Pyramids, 4 * MIB, 10);
     records.reserve(&committed, LIMIT).await.unwrap();
     records
         .commit_reservation(&ws.id, &committed.id)
         .await
         .unwrap();
-    let open = reservation(&ws.id, "open", Quota::Pyramids, 5 * MIB, 20);
+    let open = reservation(&ws.id, "open", StorageType::Pyramids, 5 * MIB, 20);
     records.reserve(&open, LIMIT).await.unwrap();
 
-    let greedy = reservation(&ws.id, "greedy", Quota::Pyramids, MIB + 1, 30);
+    let greedy = reservation(&ws.id, "greedy", StorageType::Pyramids, MIB + 1, 30);
     let error = records.reserve(&greedy, LIMIT).await.unwrap_err();
     match error {
         RecordsError::QuotaExceeded { held, limit } => {
@@ -110,8 +114,8 @@ pub async fn a_reservation_over_the_limit_is_refused_with_what_is_held(records: 
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Pyramids),
-            reserved(&usage, Quota::Pyramids)
+            used(&usage, Quota::PYRAMIDS),
+            reserved(&usage, Quota::PYRAMIDS)
         ),
         (4 * MIB, 5 * MIB)
     );
@@ -126,11 +130,11 @@ pub async fn a_reservation_over_the_limit_is_refused_with_what_is_held(records: 
 /// Filling the quota exactly is allowed; one more byte is not.
 pub async fn a_reservation_up_to_the_limit_is_accepted(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let first = reservation(&ws.id, "first", Quota::Styles, LIMIT - MIB, 10);
+    let first = reservation(&ws.id, "first", StorageType::Styles, LIMIT - MIB, 10);
     records.reserve(&first, LIMIT).await.unwrap();
-    let exact = reservation(&ws.id, "exact", Quota::Styles, MIB, 20);
+    let exact = reservation(&ws.id, "exact", StorageType::Styles, MIB, 20);
     records.reserve(&exact, LIMIT).await.unwrap();
-    let byte = reservation(&ws.id, "byte", Quota::Styles, 1, 30);
+    let byte = reservation(&ws.id, "byte", StorageType::Styles, 1, 30);
     let error = records.reserve(&byte, LIMIT).await.unwrap_err();
     assert!(
         matches!(error, RecordsError::QuotaExceeded { held, limit } if held == LIMIT && limit == LIMIT),
@@ -142,14 +146,14 @@ pub async fn a_reservation_up_to_the_limit_is_accepted(records: Arc<dyn Records>
         .unwrap();
     records.reserve(&byte, LIMIT).await.unwrap();
     let usage = records.usage(&ws.id).await.unwrap();
-    assert_eq!(reserved(&usage, Quota::Styles), LIMIT - MIB + 1);
+    assert_eq!(reserved(&usage, Quota::STYLES), LIMIT - MIB + 1);
 }
 
 /// A reservation is settled once: a second commit or release finds nothing and moves nothing.
 pub async fn committing_or_releasing_twice_is_not_found(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let committed = reservation(&ws.id, "committed", Quota::Databases, 2 * MIB, 10);
-    let released = reservation(&ws.id, "released", Quota::Databases, 3 * MIB, 20);
+    let committed = reservation(&ws.id, "committed", StorageType::Databases, 2 * MIB, 10);
+    let released = reservation(&ws.id, "released", StorageType::Databases, 3 * MIB, 20);
     records.reserve(&committed, LIMIT).await.unwrap();
     records.reserve(&released, LIMIT).await.unwrap();
     records
@@ -169,8 +173,8 @@ pub async fn committing_or_releasing_twice_is_not_found(records: Arc<dyn Records
     let usage = records.usage(&ws.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Databases),
-            reserved(&usage, Quota::Databases)
+            used(&usage, Quota::DATABASES),
+            reserved(&usage, Quota::DATABASES)
         ),
         (2 * MIB, 0)
     );
@@ -180,69 +184,73 @@ pub async fn committing_or_releasing_twice_is_not_found(records: Arc<dyn Records
 pub async fn unknown_reservations_are_not_found(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
     let other = approved_workspace(&*records, "two", "ada", Visibility::Private).await;
-    let theirs = reservation(&other.id, "theirs", Quota::Uploads, MIB, 10);
+    let theirs = reservation(&other.id, "theirs", StorageType::Uploads, MIB, 10);
     records.reserve(&theirs, LIMIT).await.unwrap();
     let error = records
         .commit_reservation(&ws.id, &theirs.id)
         .await
         .unwrap_err();
     assert!(matches!(error, RecordsError::NotFound), "{error:?}");
-    let never = reservation(&ws.id, "never", Quota::Uploads, MIB, 10);
+    let never = reservation(&ws.id, "never", StorageType::Uploads, MIB, 10);
     let error = records
         .release_reservation(&ws.id, &never.id)
         .await
         .unwrap_err();
     assert!(matches!(error, RecordsError::NotFound), "{error:?}");
     let usage = records.usage(&other.id).await.unwrap();
-    assert_eq!(reserved(&usage, Quota::Uploads), MIB);
+    assert_eq!(reserved(&usage, Quota::UPLOADS), MIB);
 }
 
 /// Freeing more than is used fails and changes nothing.
 pub async fn freeing_more_than_used_fails(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let error = records.free(&ws.id, Quota::Uploads, 1).await.unwrap_err();
+    let error = records
+        .free(&ws.id, StorageType::Uploads, 1)
+        .await
+        .unwrap_err();
     assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
-    let stored = reservation(&ws.id, "stored", Quota::Uploads, 2 * MIB, 10);
+    let stored = reservation(&ws.id, "stored", StorageType::Uploads, 2 * MIB, 10);
     records.reserve(&stored, LIMIT).await.unwrap();
     records
         .commit_reservation(&ws.id, &stored.id)
         .await
         .unwrap();
     let error = records
-        .free(&ws.id, Quota::Uploads, 2 * MIB + 1)
+        .free(&ws.id, StorageType::Uploads, 2 * MIB + 1)
         .await
         .unwrap_err();
     assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
-    records.free(&ws.id, Quota::Uploads, 2 * MIB).await.unwrap();
+    records
+        .free(&ws.id, StorageType::Uploads, 2 * MIB)
+        .await
+        .unwrap();
     let usage = records.usage(&ws.id).await.unwrap();
-    assert_eq!(used(&usage, Quota::Uploads), 0);
+    assert_eq!(used(&usage, Quota::UPLOADS), 0);
 }
 
 /// Each quota has its own books.
 pub async fn quotas_are_counted_separately(records: Arc<dyn Records>) {
     let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    let uploads = reservation(&ws.id, "uploads", Quota::Uploads, LIMIT, 10);
+    let uploads = reservation(&ws.id, "uploads", StorageType::Uploads, LIMIT, 10);
     records.reserve(&uploads, LIMIT).await.unwrap();
-    let stream = reservation(&ws.id, "stream", Quota::Streams, 1, 20);
-    records.reserve(&stream, 2).await.unwrap();
-    records
-        .commit_reservation(&ws.id, &stream.id)
-        .await
-        .unwrap();
-    let databases = reservation(&ws.id, "databases", Quota::Databases, LIMIT, 30);
+    let style = reservation(&ws.id, "style", StorageType::Styles, 1, 20);
+    records.reserve(&style, 2).await.unwrap();
+    records.commit_reservation(&ws.id, &style.id).await.unwrap();
+    let databases = reservation(&ws.id, "databases", StorageType::Databases, LIMIT, 30);
     records.reserve(&databases, LIMIT).await.unwrap();
     let usage = records.usage(&ws.id).await.unwrap();
-    assert_eq!(reserved(&usage, Quota::Uploads), LIMIT);
-    assert_eq!(reserved(&usage, Quota::Databases), LIMIT);
+    assert_eq!(reserved(&usage, Quota::UPLOADS), LIMIT);
+    assert_eq!(reserved(&usage, Quota::DATABASES), LIMIT);
     assert_eq!(
-        (
-            used(&usage, Quota::Streams),
-            reserved(&usage, Quota::Streams)
-        ),
+        (used(&usage, Quota::STYLES), reserved(&usage, Quota::STYLES)),
         (1, 0)
     );
     assert_eq!(
-        used(&usage, Quota::Pyramids) + reserved(&usage, Quota::Pyramids),
+        used(&usage, Quota::Streams) + reserved(&usage, Quota::Streams),
+        0
+    );
+    assert_eq!(
+        used(&usage, Quota::PYRAMIDS) + reserved(&usage, Quota::PYRAMIDS),
         0
     );
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tuilerie_core::ports::{Records, RecordsError};
 use tuilerie_core::quota::{Plan, Quota};
 use tuilerie_core::role::Role;
+use tuilerie_core::storage::StorageType;
 use tuilerie_core::workspace::{Status, Visibility};
 
 use super::fixtures::{
@@ -64,13 +65,13 @@ pub async fn deleting_a_workspace_removes_members_requests_and_usage(records: Ar
             .create_join_request(&join_request(&ws.id, "jr", "alan", 20))
             .await
             .unwrap();
-        let used_part = reservation(&ws.id, "used", Quota::Uploads, 3 * MIB, 30);
+        let used_part = reservation(&ws.id, "used", StorageType::Uploads, 3 * MIB, 30);
         records.reserve(&used_part, 90 * MIB).await.unwrap();
         records
             .commit_reservation(&ws.id, &used_part.id)
             .await
             .unwrap();
-        let open = reservation(&ws.id, "open", Quota::Uploads, MIB, 40);
+        let open = reservation(&ws.id, "open", StorageType::Uploads, MIB, 40);
         records.reserve(&open, 90 * MIB).await.unwrap();
     }
     records.delete_workspace(&doomed.id).await.unwrap();
@@ -82,8 +83,8 @@ pub async fn deleting_a_workspace_removes_members_requests_and_usage(records: Ar
     let usage = records.usage(&doomed.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (0, 0)
     );
@@ -113,8 +114,8 @@ pub async fn deleting_a_workspace_removes_members_requests_and_usage(records: Ar
     let usage = records.usage(&kept.id).await.unwrap();
     assert_eq!(
         (
-            used(&usage, Quota::Uploads),
-            reserved(&usage, Quota::Uploads)
+            used(&usage, Quota::UPLOADS),
+            reserved(&usage, Quota::UPLOADS)
         ),
         (3 * MIB, MIB)
     );

@@ -1,15 +1,11 @@
 //! Each test gets its own server: the real router over SQLite in a fresh temporary directory,
 //! on a random port, with its own token secret.
 
-use std::sync::Arc;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use tuilerie_api::{AppState, LocalAuthenticator, TokenClaims};
-use tuilerie_core::ports::{RandomIds, Records, SystemClock};
-use tuilerie_core::service::Service;
-use tuilerie_local::records::SqliteRecords;
+use tuilerie_api::{LocalAuthenticator, TokenClaims};
+use tuilerie_app::{App, Config};
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -51,21 +47,22 @@ impl Reply {
 }
 
 impl TestApp {
-    /// Starts a server over a fresh SQLite file.
+    /// Starts a server over a fresh SQLite file, built as `tuilerie serve` builds it.
     pub async fn spawn() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let records: Arc<dyn Records> =
-            Arc::new(SqliteRecords::open(dir.path().join("records.sqlite")).unwrap());
-        let service = Service::new(records, Arc::new(SystemClock), Arc::new(RandomIds));
         let secret = fresh_secret();
+        let app = App::build(Config::Local {
+            records: dir.path().join("records.sqlite"),
+            secret: secret.as_bytes().to_vec(),
+        })
+        .await
+        .unwrap();
         let auth = LocalAuthenticator::new(secret.as_bytes());
-        let state = AppState::new(service, Arc::new(auth.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let router = app.router();
         tokio::spawn(async move {
-            axum::serve(listener, tuilerie_api::router(state))
-                .await
-                .unwrap();
+            axum::serve(listener, router).await.unwrap();
         });
         TestApp {
             url,

@@ -5,13 +5,10 @@ mod demo;
 use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
-use tuilerie_api::{AppState, LocalAuthenticator};
-use tuilerie_core::ports::{RandomIds, Records, SystemClock};
-use tuilerie_core::service::Service;
-use tuilerie_local::records::SqliteRecords;
+use tuilerie_api::LocalAuthenticator;
+use tuilerie_app::{App, Config};
 
 use super::token::load_or_create_secret;
 
@@ -40,12 +37,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: Args) -> anyhow::Result<()> {
     let secret = load_or_create_secret(&args.data)?;
-    let records_path = args.data.join(RECORDS_FILE);
-    let records: Arc<dyn Records> = Arc::new(
-        SqliteRecords::open(&records_path)
-            .with_context(|| format!("cannot open {}", records_path.display()))?,
-    );
-    let service = Service::new(records, Arc::new(SystemClock), Arc::new(RandomIds));
+    let app = App::build(Config::Local {
+        records: args.data.join(RECORDS_FILE),
+        secret: secret.clone(),
+    })
+    .await?;
     let authenticator = LocalAuthenticator::new(&secret);
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
         .await
@@ -53,7 +49,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     let mut out = std::io::stdout().lock();
     if args.demo {
-        let seeded = demo::seed(&service).await?;
+        let seeded = demo::seed(app.services()).await?;
         writeln!(
             out,
             "{}",
@@ -71,8 +67,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     )?;
     out.flush()?;
     drop(out);
-    let state = AppState::new(service, Arc::new(authenticator));
-    axum::serve(listener, tuilerie_api::router(state))
+    axum::serve(listener, app.router())
         .with_graceful_shutdown(stop_signal())
         .await
         .context("the server stopped")

@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 /// `GET /me`.
 pub async fn me(State(state): State<AppState>, Caller(caller): Caller) -> Result<Json<Me>> {
-    Ok(Json(state.service.me(&caller).await?))
+    Ok(Json(state.services.accounts.me(&caller).await?))
 }
 
 /// `GET /directory`.
@@ -18,7 +18,7 @@ pub async fn directory(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<DirectoryEntry>>> {
-    Ok(Json(state.service.directory(&caller).await?))
+    Ok(Json(state.services.workspaces.directory(&caller).await?))
 }
 
 /// `GET /workspaces`.
@@ -26,7 +26,9 @@ pub async fn my_workspaces(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<WorkspaceView>>> {
-    Ok(Json(state.service.my_workspaces(&caller).await?))
+    Ok(Json(
+        state.services.workspaces.my_workspaces(&caller).await?,
+    ))
 }
 
 /// `GET /join-requests`.
@@ -34,5 +36,5 @@ pub async fn my_join_requests(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<JoinRequest>>> {
-    Ok(Json(state.service.my_join_requests(&caller).await?))
+    Ok(Json(state.services.joins.my_join_requests(&caller).await?))
 }

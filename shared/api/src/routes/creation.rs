@@ -18,7 +18,11 @@ pub async fn create(
     Caller(caller): Caller,
     Json(input): Json<NewCreationRequest>,
 ) -> Result<(StatusCode, Json<CreationRequest>)> {
-    let request = state.service.request_workspace(&caller, input).await?;
+    let request = state
+        .services
+        .creation
+        .request_workspace(&caller, input)
+        .await?;
     Ok((StatusCode::CREATED, Json(request)))
 }
 
@@ -38,8 +42,20 @@ pub async fn list(
         )));
     }
     let requests = match query.get("status").map(String::as_str) {
-        None => state.service.my_creation_requests(&caller).await?,
-        Some("pending") => state.service.pending_creation_requests(&caller).await?,
+        None => {
+            state
+                .services
+                .creation
+                .my_creation_requests(&caller)
+                .await?
+        }
+        Some("pending") => {
+            state
+                .services
+                .creation
+                .pending_creation_requests(&caller)
+                .await?
+        }
         Some(other) => {
             return Err(ApiError::BadQuery(format!(
                 "`status={other}` is not supported; use `status=pending`"
@@ -55,7 +71,13 @@ pub async fn get(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CreationRequest>> {
-    Ok(Json(state.service.creation_request(&caller, &id).await?))
+    Ok(Json(
+        state
+            .services
+            .creation
+            .creation_request(&caller, &id)
+            .await?,
+    ))
 }
 
 /// `POST /workspace-requests/{id}/approve`.
@@ -66,7 +88,8 @@ pub async fn approve(
     Json(approval): Json<Approval>,
 ) -> Result<Json<WorkspaceView>> {
     let view = state
-        .service
+        .services
+        .creation
         .approve_creation_request(&caller, &id, approval)
         .await?;
     Ok(Json(view))
@@ -80,7 +103,8 @@ pub async fn reject(
     Json(rejection): Json<Rejection>,
 ) -> Result<Json<CreationRequest>> {
     let request = state
-        .service
+        .services
+        .creation
         .reject_creation_request(&caller, &id, &rejection.reason)
         .await?;
     Ok(Json(request))

@@ -15,7 +15,9 @@ pub async fn list(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<Json<Vec<JoinRequest>>> {
-    Ok(Json(state.service.join_requests(&caller, &ws).await?))
+    Ok(Json(
+        state.services.joins.join_requests(&caller, &ws).await?,
+    ))
 }
 
 /// `POST /workspaces/{ws}/join-requests`.
@@ -26,7 +28,8 @@ pub async fn create(
     JsonOrEmpty(input): JsonOrEmpty<NewJoinRequest>,
 ) -> Result<(StatusCode, Json<JoinRequest>)> {
     let request = state
-        .service
+        .services
+        .joins
         .request_to_join(&caller, &ws, input.message)
         .await?;
     Ok((StatusCode::CREATED, Json(request)))
@@ -40,7 +43,8 @@ pub async fn accept(
     JsonOrEmpty(input): JsonOrEmpty<JoinAcceptance>,
 ) -> Result<Json<JoinRequest>> {
     let request = state
-        .service
+        .services
+        .joins
         .accept_join_request(&caller, &ws, &id, input.role)
         .await?;
     Ok(Json(request))
@@ -54,7 +58,8 @@ pub async fn decline(
 ) -> Result<Json<JoinRequest>> {
     Ok(Json(
         state
-            .service
+            .services
+            .joins
             .decline_join_request(&caller, &ws, &id)
             .await?,
     ))
@@ -68,7 +73,8 @@ pub async fn withdraw(
 ) -> Result<Json<JoinRequest>> {
     Ok(Json(
         state
-            .service
+            .services
+            .joins
             .withdraw_join_request(&caller, &ws, &id)
             .await?,
     ))

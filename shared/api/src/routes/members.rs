@@ -16,7 +16,7 @@ pub async fn list(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<Json<Vec<Member>>> {
-    Ok(Json(state.service.members(&caller, &ws).await?))
+    Ok(Json(state.services.members.members(&caller, &ws).await?))
 }
 
 /// `POST /workspaces/{ws}/members`.
@@ -27,7 +27,8 @@ pub async fn add(
     Json(input): Json<NewMembers>,
 ) -> Result<Json<AddedMembers>> {
     let added = state
-        .service
+        .services
+        .members
         .add_members(&caller, &ws, &input.emails, input.role)
         .await?;
     Ok(Json(added))
@@ -41,7 +42,8 @@ pub async fn change_role(
     Json(change): Json<RoleChange>,
 ) -> Result<Json<Member>> {
     let member = state
-        .service
+        .services
+        .members
         .change_role(&caller, &ws, &user, change.role)
         .await?;
     Ok(Json(member))
@@ -53,7 +55,11 @@ pub async fn remove(
     Caller(caller): Caller,
     Path((ws, user)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    state.service.remove_member(&caller, &ws, &user).await?;
+    state
+        .services
+        .members
+        .remove_member(&caller, &ws, &user)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -63,6 +69,6 @@ pub async fn leave(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<StatusCode> {
-    state.service.leave(&caller, &ws).await?;
+    state.services.members.leave(&caller, &ws).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,7 @@ pub async fn usage(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<Json<UsageView>> {
-    Ok(Json(state.service.usage(&caller, &ws).await?))
+    Ok(Json(state.services.quotas.usage(&caller, &ws).await?))
 }
 
 /// `POST /workspaces/{ws}/reservations`.
@@ -27,8 +27,9 @@ pub async fn reserve(
     Json(input): Json<NewReservation>,
 ) -> Result<(StatusCode, Json<Reservation>)> {
     let reservation = state
-        .service
-        .reserve(&caller, &ws, input.quota, input.amount)
+        .services
+        .quotas
+        .reserve(&caller, &ws, input.quota.storage()?, input.amount)
         .await?;
     Ok((StatusCode::CREATED, Json(reservation)))
 }
@@ -40,7 +41,11 @@ pub async fn commit(
     Path((ws, id)): Path<(String, String)>,
 ) -> Result<Json<Reservation>> {
     Ok(Json(
-        state.service.commit_reservation(&caller, &ws, &id).await?,
+        state
+            .services
+            .quotas
+            .commit_reservation(&caller, &ws, &id)
+            .await?,
     ))
 }
 
@@ -51,6 +56,10 @@ pub async fn release(
     Path((ws, id)): Path<(String, String)>,
 ) -> Result<Json<Reservation>> {
     Ok(Json(
-        state.service.release_reservation(&caller, &ws, &id).await?,
+        state
+            .services
+            .quotas
+            .release_reservation(&caller, &ws, &id)
+            .await?,
     ))
 }

@@ -15,7 +15,9 @@ pub async fn get(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<Json<WorkspaceView>> {
-    Ok(Json(state.service.workspace(&caller, &ws).await?))
+    Ok(Json(
+        state.services.workspaces.workspace(&caller, &ws).await?,
+    ))
 }
 
 /// `PATCH /workspaces/{ws}`.
@@ -26,7 +28,11 @@ pub async fn update(
     Json(patch): Json<WorkspacePatch>,
 ) -> Result<Json<WorkspaceView>> {
     Ok(Json(
-        state.service.update_workspace(&caller, &ws, patch).await?,
+        state
+            .services
+            .workspaces
+            .update_workspace(&caller, &ws, patch)
+            .await?,
     ))
 }
 
@@ -36,7 +42,11 @@ pub async fn delete(
     Caller(caller): Caller,
     Path(ws): Path<String>,
 ) -> Result<StatusCode> {
-    state.service.delete_workspace(&caller, &ws).await?;
+    state
+        .services
+        .workspaces
+        .delete_workspace(&caller, &ws)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -48,7 +58,11 @@ pub async fn set_limits(
     Json(approval): Json<Approval>,
 ) -> Result<Json<WorkspaceView>> {
     Ok(Json(
-        state.service.set_limits(&caller, &ws, approval).await?,
+        state
+            .services
+            .workspaces
+            .set_limits(&caller, &ws, approval)
+            .await?,
     ))
 }
 
@@ -61,7 +75,8 @@ pub async fn set_status(
 ) -> Result<Json<WorkspaceView>> {
     Ok(Json(
         state
-            .service
+            .services
+            .workspaces
             .set_status(&caller, &ws, change.status)
             .await?,
     ))

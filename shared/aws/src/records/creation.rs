@@ -2,8 +2,9 @@
 //! requester on GSI1 and, while pending, on GSI2 under `PENDING`. Approval writes the decided
 //! request, the workspace, its first owner and its usage counters in one transaction.
 
+use async_trait::async_trait;
 use tuilerie_core::ids::{CreationRequestId, UserId};
-use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::ports::{CreationRequestRecords, RecordsError, RecordsResult};
 use tuilerie_core::request::{CreationRequest, CreationState};
 use tuilerie_core::role::Role;
 use tuilerie_core::workspace::{Member, Workspace};
@@ -124,5 +125,43 @@ pub async fn reject(records: &DynamoRecords, decided: &CreationRequest) -> Recor
         Ok(())
     } else {
         Err(RecordsError::ConditionFailed)
+    }
+}
+
+#[async_trait]
+impl CreationRequestRecords for DynamoRecords {
+    async fn put_creation_request(&self, request: &CreationRequest) -> RecordsResult<()> {
+        put(self, request).await
+    }
+
+    async fn creation_request(
+        &self,
+        id: &CreationRequestId,
+    ) -> RecordsResult<Option<CreationRequest>> {
+        get(self, id).await
+    }
+
+    async fn creation_requests_by(
+        &self,
+        requester: &UserId,
+    ) -> RecordsResult<Vec<CreationRequest>> {
+        by(self, requester).await
+    }
+
+    async fn pending_creation_requests(&self) -> RecordsResult<Vec<CreationRequest>> {
+        pending(self).await
+    }
+
+    async fn approve_creation_request(
+        &self,
+        decided: &CreationRequest,
+        workspace: &Workspace,
+        owner: &Member,
+    ) -> RecordsResult<()> {
+        approve(self, decided, workspace, owner).await
+    }
+
+    async fn reject_creation_request(&self, decided: &CreationRequest) -> RecordsResult<()> {
+        reject(self, decided).await
     }
 }

@@ -2,8 +2,9 @@
 //! beside), listed per requester on GSI1. A `JOINPENDING#<user>` item exists while the user has
 //! a pending request, so a second one fails its condition.
 
+use async_trait::async_trait;
 use tuilerie_core::ids::{JoinRequestId, UserId, WorkspaceId};
-use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::ports::{JoinRequestRecords, RecordsError, RecordsResult};
 use tuilerie_core::request::{JoinRequest, JoinState};
 use tuilerie_core::workspace::Member;
 
@@ -140,4 +141,35 @@ pub async fn close(
         }
     }
     Err(RecordsError::ConditionFailed)
+}
+
+#[async_trait]
+impl JoinRequestRecords for DynamoRecords {
+    async fn create_join_request(&self, request: &JoinRequest) -> RecordsResult<()> {
+        create(self, request).await
+    }
+
+    async fn join_request(
+        &self,
+        workspace: &WorkspaceId,
+        id: &JoinRequestId,
+    ) -> RecordsResult<Option<JoinRequest>> {
+        get(self, workspace, id).await
+    }
+
+    async fn join_requests(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<JoinRequest>> {
+        of_workspace(self, workspace).await
+    }
+
+    async fn join_requests_by(&self, user: &UserId) -> RecordsResult<Vec<JoinRequest>> {
+        of_user(self, user).await
+    }
+
+    async fn close_join_request(
+        &self,
+        closed: &JoinRequest,
+        new_member: Option<&Member>,
+    ) -> RecordsResult<()> {
+        close(self, closed, new_member).await
+    }
 }

@@ -100,18 +100,18 @@ pub fn by_time(prefix: &str, at: &DateTime<Utc>, id: &str) -> String {
 }
 
 /// Counter of used plus reserved amount of a quota.
-pub fn held(quota: tuilerie_core::quota::Quota) -> String {
-    format!("held_{quota}")
+pub fn held(quota: impl Into<tuilerie_core::quota::Quota>) -> String {
+    format!("held_{}", quota.into())
 }
 
 /// Counter of the reserved amount of a quota.
-pub fn reserved(quota: tuilerie_core::quota::Quota) -> String {
-    format!("reserved_{quota}")
+pub fn reserved(quota: impl Into<tuilerie_core::quota::Quota>) -> String {
+    format!("reserved_{}", quota.into())
 }
 
 /// Counter of the used amount of a quota.
-pub fn used(quota: tuilerie_core::quota::Quota) -> String {
-    format!("used_{quota}")
+pub fn used(quota: impl Into<tuilerie_core::quota::Quota>) -> String {
+    format!("used_{}", quota.into())
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! Whenever a member becomes or stops being an owner, the workspace's `owners` counter moves
 //! in the same transaction, and never drops below one.
 
+use async_trait::async_trait;
 use tuilerie_core::ids::{UserId, WorkspaceId};
-use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::ports::{MemberRecords, RecordsError, RecordsResult};
 use tuilerie_core::role::Role;
 use tuilerie_core::workspace::Member;
 
@@ -169,4 +170,42 @@ pub async fn remove(
         .value(":expected", s(expected.as_str()))];
     actions.extend(owner_change(workspace, expected, None));
     outcome(records.run(&actions).await?)
+}
+
+#[async_trait]
+impl MemberRecords for DynamoRecords {
+    async fn member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> RecordsResult<Option<Member>> {
+        get(self, workspace, user).await
+    }
+
+    async fn members(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Member>> {
+        of_workspace(self, workspace).await
+    }
+
+    async fn add_member(&self, member: &Member) -> RecordsResult<bool> {
+        add(self, member).await
+    }
+
+    async fn change_role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        from: Role,
+        to: Role,
+    ) -> RecordsResult<()> {
+        change_role(self, workspace, user, from, to).await
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        expected: Role,
+    ) -> RecordsResult<()> {
+        remove(self, workspace, user, expected).await
+    }
 }

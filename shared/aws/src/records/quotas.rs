@@ -6,10 +6,12 @@
 //! (computed here: DynamoDB conditions cannot add), and put the `RES#<id>` item. Commit and
 //! release delete that item (it must exist) and move the counters in one transaction.
 
+use async_trait::async_trait;
 use chrono::Duration;
 use tuilerie_core::ids::{ReservationId, WorkspaceId};
-use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::ports::{QuotaRecords, RecordsError, RecordsResult};
 use tuilerie_core::quota::{Quota, Reservation, Usage};
+use tuilerie_core::storage::StorageType;
 
 use super::action::{key, Action};
 use super::codec::{from_json, get_n_or_zero, json, minus, n, s, Item, DATA};
@@ -68,7 +70,7 @@ pub async fn reserve(
     limit: u64,
 ) -> RecordsResult<()> {
     let workspace = &reservation.workspace;
-    let quota = reservation.quota;
+    let quota = Quota::Storage(reservation.quota);
     let Some(most_held_before) = limit.checked_sub(reservation.amount) else {
         let held = held(records, workspace, quota).await?;
         return Err(RecordsError::QuotaExceeded { held, limit });
@@ -107,7 +109,7 @@ async fn end(
         return Err(RecordsError::NotFound);
     };
     let reservation: Reservation = from_json(&item)?;
-    let quota = reservation.quota;
+    let quota = Quota::Storage(reservation.quota);
     let counters = if committed {
         Action::update(usage_key(workspace), "ADD #reserved :minus, #used :amount")
             .name("#used", keys::used(quota))
@@ -167,9 +169,10 @@ pub async fn open(
 pub async fn free(
     records: &DynamoRecords,
     workspace: &WorkspaceId,
-    quota: Quota,
+    storage: StorageType,
     amount: u64,
 ) -> RecordsResult<()> {
+    let quota = Quota::Storage(storage);
     let action = Action::update(usage_key(workspace), "ADD #used :minus, #held :minus")
         .when("#used >= :amount")
         .name("#used", keys::used(quota))
@@ -200,4 +203,44 @@ pub async fn usage(records: &DynamoRecords, workspace: &WorkspaceId) -> RecordsR
         }
     }
     Ok(usage)
+}
+
+#[async_trait]
+impl QuotaRecords for DynamoRecords {
+    async fn reserve(&self, reservation: &Reservation, limit: u64) -> RecordsResult<()> {
+        reserve(self, reservation, limit).await
+    }
+
+    async fn commit_reservation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+    ) -> RecordsResult<Reservation> {
+        commit(self, workspace, id).await
+    }
+
+    async fn release_reservation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+    ) -> RecordsResult<Reservation> {
+        release(self, workspace, id).await
+    }
+
+    async fn reservations(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Reservation>> {
+        open(self, workspace).await
+    }
+
+    async fn free(
+        &self,
+        workspace: &WorkspaceId,
+        storage: StorageType,
+        amount: u64,
+    ) -> RecordsResult<()> {
+        free(self, workspace, storage, amount).await
+    }
+
+    async fn usage(&self, workspace: &WorkspaceId) -> RecordsResult<Usage> {
+        usage(self, workspace).await
+    }
 }

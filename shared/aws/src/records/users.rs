@@ -1,7 +1,8 @@
 //! Users (`USER#<id>`, kept as JSON) and the `EMAIL#<address>` items that find them by address.
 
+use async_trait::async_trait;
 use tuilerie_core::ids::{Email, UserId};
-use tuilerie_core::ports::{RecordsError, RecordsResult};
+use tuilerie_core::ports::{RecordsError, RecordsResult, UserRecords};
 use tuilerie_core::user::User;
 
 use super::action::{key, Action};
@@ -126,4 +127,19 @@ pub async fn by_email(records: &DynamoRecords, email: &Email) -> RecordsResult<O
     Ok(by_id(records, &id)
         .await?
         .filter(|user| &user.email == email))
+}
+
+#[async_trait]
+impl UserRecords for DynamoRecords {
+    async fn register_user(&self, user: &User) -> RecordsResult<User> {
+        register(self, user).await
+    }
+
+    async fn user(&self, id: &UserId) -> RecordsResult<Option<User>> {
+        by_id(self, id).await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> RecordsResult<Option<User>> {
+        by_email(self, email).await
+    }
 }

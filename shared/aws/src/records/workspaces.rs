@@ -2,9 +2,10 @@
 //! `owners` counter that keeps at least one owner; public workspaces are listed on GSI2 under
 //! `PUBLIC`, sorted by name.
 
-use tuilerie_core::ids::WorkspaceId;
-use tuilerie_core::ports::{RecordsError, RecordsResult};
-use tuilerie_core::workspace::{Visibility, Workspace};
+use async_trait::async_trait;
+use tuilerie_core::ids::{UserId, WorkspaceId};
+use tuilerie_core::ports::{RecordsError, RecordsResult, WorkspaceRecords};
+use tuilerie_core::workspace::{Member, Visibility, Workspace};
 
 use super::action::{key, Action};
 use super::codec::{from_json, json, n, s, Item, DATA};
@@ -129,4 +130,27 @@ pub async fn public(records: &DynamoRecords) -> RecordsResult<Vec<Workspace>> {
         .collect::<Result<Vec<Workspace>, _>>()?;
     workspaces.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     Ok(workspaces)
+}
+
+#[async_trait]
+impl WorkspaceRecords for DynamoRecords {
+    async fn workspace(&self, id: &WorkspaceId) -> RecordsResult<Option<Workspace>> {
+        get(self, id).await
+    }
+
+    async fn update_workspace(&self, workspace: &Workspace) -> RecordsResult<()> {
+        update(self, workspace).await
+    }
+
+    async fn delete_workspace(&self, id: &WorkspaceId) -> RecordsResult<()> {
+        delete(self, id).await
+    }
+
+    async fn public_workspaces(&self) -> RecordsResult<Vec<Workspace>> {
+        public(self).await
+    }
+
+    async fn memberships_of(&self, user: &UserId) -> RecordsResult<Vec<Member>> {
+        super::members::of_user(self, user).await
+    }
 }

@@ -3,12 +3,16 @@
 
 use serde::Serialize;
 
-use super::{parse_workspace_id, records_error, Service, RESERVATION_LIFETIME};
+use std::sync::Arc;
+
+use super::{parse_workspace_id, records_error, Gate, RESERVATION_LIFETIME};
 use crate::error::{Error, Result};
 use crate::ids::{ReservationId, WorkspaceId};
 use crate::ports::RecordsError;
+use crate::ports::{Clock, Ids, Ports, QuotaRecords, WorkspaceRecords};
 use crate::quota::{statuses, Quota, QuotaStatus, Reservation};
 use crate::role::Action;
+use crate::storage::StorageType;
 use crate::user::Principal;
 use crate::workspace::Workspace;
 
@@ -23,19 +27,41 @@ pub struct UsageView {
     pub quota_warning: bool,
 }
 
-impl Service {
+/// Quota figures and reservations.
+#[derive(Clone)]
+pub struct QuotaService {
+    gate: Gate,
+    workspaces: Arc<dyn WorkspaceRecords>,
+    quotas: Arc<dyn QuotaRecords>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn Ids>,
+}
+
+impl QuotaService {
+    /// The service over what it needs of `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            gate: Gate::new(ports),
+            workspaces: Arc::clone(&ports.workspaces),
+            quotas: Arc::clone(&ports.quotas),
+            clock: Arc::clone(&ports.clock),
+            ids: Arc::clone(&ports.ids),
+        }
+    }
+
     /// Quota figures and open reservations: for members and platform administrators.
     pub async fn usage(&self, principal: &Principal, workspace: &str) -> Result<UsageView> {
         let found = if principal.is_platform_admin() {
-            self.administered(principal, workspace).await?
+            self.gate.administered(principal, workspace).await?
         } else {
-            self.access(principal, workspace, Action::View)
+            self.gate
+                .access(principal, workspace, Action::View)
                 .await?
                 .workspace
         };
-        let usage = self.records.usage(&found.id).await.map_err(records_error)?;
+        let usage = self.quotas.usage(&found.id).await.map_err(records_error)?;
         let reservations = self
-            .records
+            .quotas
             .reservations(&found.id)
             .await
             .map_err(records_error)?;
@@ -52,26 +78,21 @@ impl Service {
         &self,
         principal: &Principal,
         workspace: &str,
-        quota: Quota,
+        storage: StorageType,
         amount: u64,
     ) -> Result<Reservation> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::EditData)
             .await?;
-        if quota == Quota::Streams {
-            return Err(Error::invalid(
-                "quota",
-                "stream slots are taken by publishing a stream, not reserved directly",
-            ));
-        }
-        self.reserve_for(&access.workspace, quota, amount).await
+        self.reserve_for(&access.workspace, storage, amount).await
     }
 
-    /// Reserves an amount of a quota for a workspace; the pipeline uses it directly.
+    /// Reserves bytes of a storage type for a workspace; the pipeline uses it directly.
     pub async fn reserve_for(
         &self,
         workspace: &Workspace,
-        quota: Quota,
+        storage: StorageType,
         amount: u64,
     ) -> Result<Reservation> {
         if amount == 0 {
@@ -81,16 +102,16 @@ impl Service {
         let reservation = Reservation {
             id: ReservationId::generate(&self.ids.fresh()),
             workspace: workspace.id.clone(),
-            quota,
+            quota: storage,
             amount,
             created_at: now,
             expires_at: now + RESERVATION_LIFETIME,
         };
-        let limit = workspace.limits.of(quota);
-        match self.records.reserve(&reservation, limit).await {
+        let limit = workspace.limits.bytes(storage);
+        match self.quotas.reserve(&reservation, limit).await {
             Ok(()) => Ok(reservation),
             Err(RecordsError::QuotaExceeded { held, limit }) => Err(Error::QuotaExceeded {
-                quota,
+                quota: Quota::Storage(storage),
                 needed: amount,
                 free: limit.saturating_sub(held),
                 limit,
@@ -107,10 +128,11 @@ impl Service {
         id: &str,
     ) -> Result<Reservation> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::EditData)
             .await?;
         let parsed = parse_reservation(id)?;
-        self.records
+        self.quotas
             .commit_reservation(&access.workspace.id, &parsed)
             .await
             .map_err(|error| reservation_error(error, id))
@@ -124,9 +146,12 @@ impl Service {
         workspace: &str,
         id: &str,
     ) -> Result<Reservation> {
-        let access = self.access(principal, workspace, Action::EditData).await?;
+        let access = self
+            .gate
+            .access(principal, workspace, Action::EditData)
+            .await?;
         let parsed = parse_reservation(id)?;
-        self.records
+        self.quotas
             .release_reservation(&access.workspace.id, &parsed)
             .await
             .map_err(|error| reservation_error(error, id))
@@ -141,10 +166,10 @@ impl Service {
     }
 
     async fn warning_of(&self, id: &WorkspaceId) -> Result<bool> {
-        let Some(found) = self.records.workspace(id).await.map_err(records_error)? else {
+        let Some(found) = self.workspaces.workspace(id).await.map_err(records_error)? else {
             return Ok(false);
         };
-        let usage = self.records.usage(id).await.map_err(records_error)?;
+        let usage = self.quotas.usage(id).await.map_err(records_error)?;
         Ok(statuses(&found.limits, &usage)
             .iter()
             .any(|status| status.warning))

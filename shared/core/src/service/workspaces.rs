@@ -3,10 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{records_error, Approval, Service};
+use std::sync::Arc;
+
+use super::{records_error, Approval, Gate, Views};
 use crate::error::Result;
 use crate::ids::{check_text, WorkspaceId};
-use crate::quota::{statuses, QuotaStatus};
+use crate::ports::{JoinRequestRecords, Ports, WorkspaceRecords};
+use crate::quota::QuotaStatus;
 use crate::request::JoinState;
 use crate::role::{Action, Role};
 use crate::user::Principal;
@@ -56,24 +59,43 @@ pub struct WorkspacePatch {
     pub visibility: Option<Visibility>,
 }
 
-impl Service {
+/// Workspaces: seeing them, the directory, owner settings and platform administration.
+#[derive(Clone)]
+pub struct WorkspaceService {
+    gate: Gate,
+    workspaces: Arc<dyn WorkspaceRecords>,
+    join_requests: Arc<dyn JoinRequestRecords>,
+    views: Views,
+}
+
+impl WorkspaceService {
+    /// The service over what it needs of `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            gate: Gate::new(ports),
+            workspaces: Arc::clone(&ports.workspaces),
+            join_requests: Arc::clone(&ports.join_requests),
+            views: Views::new(ports),
+        }
+    }
+
     /// The caller's workspaces, with their role.
     pub async fn my_workspaces(&self, principal: &Principal) -> Result<Vec<WorkspaceView>> {
         let user = principal.user()?;
         let memberships = self
-            .records
+            .workspaces
             .memberships_of(&user.id)
             .await
             .map_err(records_error)?;
         let mut views = Vec::with_capacity(memberships.len());
         for member in memberships {
             if let Some(workspace) = self
-                .records
+                .workspaces
                 .workspace(&member.workspace)
                 .await
                 .map_err(records_error)?
             {
-                views.push(self.view(workspace, Some(member.role)).await?);
+                views.push(self.views.view(workspace, Some(member.role)).await?);
             }
         }
         views.sort_by(|a, b| a.workspace.name.cmp(&b.workspace.name));
@@ -84,17 +106,17 @@ impl Service {
     pub async fn directory(&self, principal: &Principal) -> Result<Vec<DirectoryEntry>> {
         let user = principal.user()?;
         let workspaces = self
-            .records
+            .workspaces
             .public_workspaces()
             .await
             .map_err(records_error)?;
         let memberships = self
-            .records
+            .workspaces
             .memberships_of(&user.id)
             .await
             .map_err(records_error)?;
         let requests = self
-            .records
+            .join_requests
             .join_requests_by(&user.id)
             .await
             .map_err(records_error)?;
@@ -119,11 +141,16 @@ impl Service {
     pub async fn workspace(&self, principal: &Principal, workspace: &str) -> Result<WorkspaceView> {
         if principal.is_platform_admin() {
             let user = principal.user()?;
-            let (found, member) = self.visible(user, workspace).await?;
-            return self.view(found, member.map(|member| member.role)).await;
+            let (found, member) = self.gate.visible(user, workspace).await?;
+            return self
+                .views
+                .view(found, member.map(|member| member.role))
+                .await;
         }
-        let access = self.access(principal, workspace, Action::View).await?;
-        self.view(access.workspace, Some(access.member.role)).await
+        let access = self.gate.access(principal, workspace, Action::View).await?;
+        self.views
+            .view(access.workspace, Some(access.member.role))
+            .await
     }
 
     /// Renames, re-describes or changes the visibility of a workspace (owners).
@@ -134,6 +161,7 @@ impl Service {
         patch: WorkspacePatch,
     ) -> Result<WorkspaceView> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::ManageWorkspace)
             .await?;
         let mut updated = access.workspace;
@@ -146,19 +174,20 @@ impl Service {
         if let Some(visibility) = patch.visibility {
             updated.visibility = visibility;
         }
-        self.records
+        self.workspaces
             .update_workspace(&updated)
             .await
             .map_err(records_error)?;
-        self.view(updated, Some(access.member.role)).await
+        self.views.view(updated, Some(access.member.role)).await
     }
 
     /// Deletes a workspace with its members and requests (owners).
     pub async fn delete_workspace(&self, principal: &Principal, workspace: &str) -> Result<()> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::ManageWorkspace)
             .await?;
-        self.records
+        self.workspaces
             .delete_workspace(&access.workspace.id)
             .await
             .map_err(records_error)
@@ -171,14 +200,14 @@ impl Service {
         workspace: &str,
         approval: Approval,
     ) -> Result<WorkspaceView> {
-        let mut found = self.administered(principal, workspace).await?;
+        let mut found = self.gate.administered(principal, workspace).await?;
         found.limits = approval.limits();
         found.plan = approval.plan;
-        self.records
+        self.workspaces
             .update_workspace(&found)
             .await
             .map_err(records_error)?;
-        self.view(found, None).await
+        self.views.view(found, None).await
     }
 
     /// Suspends or reactivates a workspace (platform administrators).
@@ -188,33 +217,12 @@ impl Service {
         workspace: &str,
         status: Status,
     ) -> Result<WorkspaceView> {
-        let mut found = self.administered(principal, workspace).await?;
+        let mut found = self.gate.administered(principal, workspace).await?;
         found.status = status;
-        self.records
+        self.workspaces
             .update_workspace(&found)
             .await
             .map_err(records_error)?;
-        self.view(found, None).await
-    }
-
-    /// Builds a view with the workspace's current quota figures.
-    pub(crate) async fn view(
-        &self,
-        workspace: Workspace,
-        role: Option<Role>,
-    ) -> Result<WorkspaceView> {
-        let usage = self
-            .records
-            .usage(&workspace.id)
-            .await
-            .map_err(records_error)?;
-        let quotas = statuses(&workspace.limits, &usage);
-        let quota_warning = quotas.iter().any(|status| status.warning);
-        Ok(WorkspaceView {
-            workspace,
-            role,
-            quotas,
-            quota_warning,
-        })
+        self.views.view(found, None).await
     }
 }

@@ -1,13 +1,16 @@
 //! Creation requests, and their approval together with the new workspace and its first owner.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use tuilerie_core::ids::{CreationRequestId, UserId};
 use tuilerie_core::ports::RecordsError;
+use tuilerie_core::ports::{CreationRequestRecords, RecordsResult};
 use tuilerie_core::request::{CreationRequest, CreationState};
 use tuilerie_core::workspace::{Member, Workspace};
 
 use super::codec::{document, document_at, time};
 use super::error::{insert_new, Outcome};
+use super::SqliteRecords;
 use super::{immediate, members, workspaces};
 
 fn pending(request: &CreationRequest) -> bool {
@@ -97,4 +100,48 @@ pub(crate) fn approve(
 /// Records a rejection of a pending request.
 pub(crate) fn reject(connection: &Connection, decided: &CreationRequest) -> Outcome<()> {
     decide(connection, decided)
+}
+
+#[async_trait]
+impl CreationRequestRecords for SqliteRecords {
+    async fn put_creation_request(&self, request: &CreationRequest) -> RecordsResult<()> {
+        let request = request.clone();
+        self.write(move |c| put(c, &request)).await
+    }
+
+    async fn creation_request(
+        &self,
+        id: &CreationRequestId,
+    ) -> RecordsResult<Option<CreationRequest>> {
+        let id = id.clone();
+        self.read(move |c| by_id(c, &id)).await
+    }
+
+    async fn creation_requests_by(
+        &self,
+        requester: &UserId,
+    ) -> RecordsResult<Vec<CreationRequest>> {
+        let requester = requester.clone();
+        self.read(move |c| by_requester(c, &requester)).await
+    }
+
+    async fn pending_creation_requests(&self) -> RecordsResult<Vec<CreationRequest>> {
+        self.read(pending_ones).await
+    }
+
+    async fn approve_creation_request(
+        &self,
+        decided: &CreationRequest,
+        workspace: &Workspace,
+        owner: &Member,
+    ) -> RecordsResult<()> {
+        let (decided, workspace, owner) = (decided.clone(), workspace.clone(), owner.clone());
+        self.write(move |c| approve(c, &decided, &workspace, &owner))
+            .await
+    }
+
+    async fn reject_creation_request(&self, decided: &CreationRequest) -> RecordsResult<()> {
+        let decided = decided.clone();
+        self.write(move |c| reject(c, &decided)).await
+    }
 }

@@ -1,14 +1,17 @@
 //! Join requests: at most one pending per workspace and user (a partial unique index), closed
 //! once, together with the new membership.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use tuilerie_core::ids::{JoinRequestId, UserId, WorkspaceId};
 use tuilerie_core::ports::RecordsError;
+use tuilerie_core::ports::{JoinRequestRecords, RecordsResult};
 use tuilerie_core::request::{JoinRequest, JoinState};
 use tuilerie_core::workspace::Member;
 
 use super::codec::{document, document_at, time};
 use super::error::{insert_new, Outcome};
+use super::SqliteRecords;
 use super::{immediate, members};
 
 fn pending(request: &JoinRequest) -> bool {
@@ -99,4 +102,41 @@ pub(crate) fn close(
     }
     transaction.commit()?;
     Ok(())
+}
+
+#[async_trait]
+impl JoinRequestRecords for SqliteRecords {
+    async fn create_join_request(&self, request: &JoinRequest) -> RecordsResult<()> {
+        let request = request.clone();
+        self.write(move |c| create(c, &request)).await
+    }
+
+    async fn join_request(
+        &self,
+        workspace: &WorkspaceId,
+        id: &JoinRequestId,
+    ) -> RecordsResult<Option<JoinRequest>> {
+        let (workspace, id) = (workspace.clone(), id.clone());
+        self.read(move |c| one(c, &workspace, &id)).await
+    }
+
+    async fn join_requests(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<JoinRequest>> {
+        let workspace = workspace.clone();
+        self.read(move |c| of_workspace(c, &workspace)).await
+    }
+
+    async fn join_requests_by(&self, user: &UserId) -> RecordsResult<Vec<JoinRequest>> {
+        let user = user.clone();
+        self.read(move |c| of_requester(c, &user)).await
+    }
+
+    async fn close_join_request(
+        &self,
+        closed: &JoinRequest,
+        new_member: Option<&Member>,
+    ) -> RecordsResult<()> {
+        let (closed, new_member) = (closed.clone(), new_member.cloned());
+        self.write(move |c| close(c, &closed, new_member.as_ref()))
+            .await
+    }
 }

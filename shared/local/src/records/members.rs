@@ -1,15 +1,18 @@
 //! Members: one row per workspace and user; role changes and removals keep at least one
 //! owner.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tuilerie_core::ids::{UserId, WorkspaceId};
 use tuilerie_core::ports::RecordsError;
+use tuilerie_core::ports::{MemberRecords, RecordsResult};
 use tuilerie_core::role::Role;
 use tuilerie_core::workspace::Member;
 
 use super::codec::{text_at, time, time_at};
 use super::error::{insert_new, Outcome};
 use super::immediate;
+use super::SqliteRecords;
 
 const COLUMNS: &str = "workspace, user, email, role, joined_at";
 const INSERT: &str = "INSERT INTO members (workspace, user, email, role, joined_at) \
@@ -146,4 +149,49 @@ pub(crate) fn remove(
     )?;
     transaction.commit()?;
     Ok(())
+}
+
+#[async_trait]
+impl MemberRecords for SqliteRecords {
+    async fn member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> RecordsResult<Option<Member>> {
+        let (workspace, user) = (workspace.clone(), user.clone());
+        self.read(move |c| one(c, &workspace, &user)).await
+    }
+
+    async fn members(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Member>> {
+        let workspace = workspace.clone();
+        self.read(move |c| of_workspace(c, &workspace)).await
+    }
+
+    async fn add_member(&self, member: &Member) -> RecordsResult<bool> {
+        let member = member.clone();
+        self.write(move |c| insert_if_absent(c, &member)).await
+    }
+
+    async fn change_role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        from: Role,
+        to: Role,
+    ) -> RecordsResult<()> {
+        let (workspace, user) = (workspace.clone(), user.clone());
+        self.write(move |c| change_role(c, &workspace, &user, from, to))
+            .await
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        expected: Role,
+    ) -> RecordsResult<()> {
+        let (workspace, user) = (workspace.clone(), user.clone());
+        self.write(move |c| remove(c, &workspace, &user, expected))
+            .await
+    }
 }

@@ -13,7 +13,6 @@ mod error;
 mod joins;
 mod members;
 mod pool;
-mod port;
 mod quotas;
 mod schema;
 mod users;

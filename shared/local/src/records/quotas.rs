@@ -1,14 +1,18 @@
 //! Quota books: one usage row per workspace and quota (used, reserved) and one row per open
 //! reservation, changed together in one transaction.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tuilerie_core::ids::{ReservationId, WorkspaceId};
 use tuilerie_core::ports::RecordsError;
+use tuilerie_core::ports::{QuotaRecords, RecordsResult};
 use tuilerie_core::quota::{Quota, Reservation, Usage};
+use tuilerie_core::storage::StorageType;
 
 use super::codec::{amount, amount_at, text_at, time, time_at};
 use super::error::{insert_new, Outcome};
 use super::immediate;
+use super::SqliteRecords;
 
 const COLUMNS: &str = "id, workspace, quota, amount, created_at, expires_at";
 
@@ -114,7 +118,7 @@ pub(crate) fn open(connection: &Connection, workspace: &WorkspaceId) -> Outcome<
 pub(crate) fn free(
     connection: &Connection,
     workspace: &WorkspaceId,
-    quota: Quota,
+    storage: StorageType,
     freed: u64,
 ) -> Outcome<()> {
     if freed == 0 {
@@ -122,7 +126,7 @@ pub(crate) fn free(
     }
     let changed = connection.execute(
         "UPDATE usage SET used = used - ?3 WHERE workspace = ?1 AND quota = ?2 AND used >= ?3",
-        params![workspace.as_str(), quota.as_str(), amount(freed)?],
+        params![workspace.as_str(), storage.as_str(), amount(freed)?],
     )?;
     if changed == 0 {
         return Err(RecordsError::ConditionFailed.into());
@@ -152,4 +156,51 @@ pub(crate) fn usage(connection: &Connection, workspace: &WorkspaceId) -> Outcome
         }
     }
     Ok(usage)
+}
+
+#[async_trait]
+impl QuotaRecords for SqliteRecords {
+    async fn reserve(&self, reservation: &Reservation, limit: u64) -> RecordsResult<()> {
+        let reservation = reservation.clone();
+        self.write(move |c| reserve(c, &reservation, limit)).await
+    }
+
+    async fn commit_reservation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+    ) -> RecordsResult<Reservation> {
+        let (workspace, id) = (workspace.clone(), id.clone());
+        self.write(move |c| settle(c, &workspace, &id, true)).await
+    }
+
+    async fn release_reservation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+    ) -> RecordsResult<Reservation> {
+        let (workspace, id) = (workspace.clone(), id.clone());
+        self.write(move |c| settle(c, &workspace, &id, false)).await
+    }
+
+    async fn reservations(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Reservation>> {
+        let workspace = workspace.clone();
+        self.read(move |c| open(c, &workspace)).await
+    }
+
+    async fn free(
+        &self,
+        workspace: &WorkspaceId,
+        storage: StorageType,
+        amount: u64,
+    ) -> RecordsResult<()> {
+        let workspace = workspace.clone();
+        self.write(move |c| free(c, &workspace, storage, amount))
+            .await
+    }
+
+    async fn usage(&self, workspace: &WorkspaceId) -> RecordsResult<Usage> {
+        let workspace = workspace.clone();
+        self.read(move |c| usage(c, &workspace)).await
+    }
 }

@@ -1,11 +1,14 @@
 //! Users: one row each, registered once, e-mail kept current.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tuilerie_core::ids::{Email, UserId};
+use tuilerie_core::ports::{RecordsResult, UserRecords};
 use tuilerie_core::user::User;
 
 use super::codec::{text_at, time, time_at};
 use super::error::Outcome;
+use super::SqliteRecords;
 
 const COLUMNS: &str = "id, email, registered_at";
 
@@ -51,4 +54,22 @@ pub(crate) fn by_email(connection: &Connection, email: &Email) -> Outcome<Option
     Ok(connection
         .query_row(&sql, [email.as_str()], user_at)
         .optional()?)
+}
+
+#[async_trait]
+impl UserRecords for SqliteRecords {
+    async fn register_user(&self, user: &User) -> RecordsResult<User> {
+        let user = user.clone();
+        self.write(move |c| register(c, &user)).await
+    }
+
+    async fn user(&self, id: &UserId) -> RecordsResult<Option<User>> {
+        let id = id.clone();
+        self.read(move |c| by_id(c, &id)).await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> RecordsResult<Option<User>> {
+        let email = email.clone();
+        self.read(move |c| by_email(c, &email)).await
+    }
 }

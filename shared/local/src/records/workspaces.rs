@@ -1,14 +1,15 @@
 //! Workspaces: stored as a document with their name and visibility as columns, and deleted
 //! with everything keyed by them.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
-use tuilerie_core::ids::WorkspaceId;
-use tuilerie_core::ports::RecordsError;
-use tuilerie_core::workspace::{Visibility, Workspace};
+use tuilerie_core::ids::{UserId, WorkspaceId};
+use tuilerie_core::ports::{RecordsError, RecordsResult, WorkspaceRecords};
+use tuilerie_core::workspace::{Member, Visibility, Workspace};
 
 use super::codec::{document, document_at};
 use super::error::{insert_new, Outcome};
-use super::immediate;
+use super::{immediate, members, SqliteRecords};
 
 /// Tables holding rows keyed by a workspace, all emptied when it is deleted.
 const OWNED_TABLES: [&str; 4] = ["members", "join_requests", "usage", "reservations"];
@@ -85,4 +86,31 @@ pub(crate) fn public_ones(connection: &Connection) -> Outcome<Vec<Workspace>> {
         .prepare_cached("SELECT body FROM workspaces WHERE public = 1 ORDER BY name, id")?;
     let rows = statement.query_map([], |row| document_at(row, 0, "workspaces.body"))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[async_trait]
+impl WorkspaceRecords for SqliteRecords {
+    async fn workspace(&self, id: &WorkspaceId) -> RecordsResult<Option<Workspace>> {
+        let id = id.clone();
+        self.read(move |c| by_id(c, &id)).await
+    }
+
+    async fn update_workspace(&self, workspace: &Workspace) -> RecordsResult<()> {
+        let workspace = workspace.clone();
+        self.write(move |c| update(c, &workspace)).await
+    }
+
+    async fn delete_workspace(&self, id: &WorkspaceId) -> RecordsResult<()> {
+        let id = id.clone();
+        self.write(move |c| delete(c, &id)).await
+    }
+
+    async fn public_workspaces(&self) -> RecordsResult<Vec<Workspace>> {
+        self.read(public_ones).await
+    }
+
+    async fn memberships_of(&self, user: &UserId) -> RecordsResult<Vec<Member>> {
+        let user = user.clone();
+        self.read(move |c| members::of_user(c, &user)).await
+    }
 }

@@ -8,7 +8,7 @@ use tuilerie_core::ids::{Email, UserId, WorkspaceId};
 use tuilerie_core::quota::Plan;
 use tuilerie_core::request::CreationState;
 use tuilerie_core::role::Role;
-use tuilerie_core::service::{Approval, NewCreationRequest, Service};
+use tuilerie_core::service::{Approval, NewCreationRequest, Services};
 use tuilerie_core::user::{Claims, Principal};
 use tuilerie_core::workspace::Visibility;
 
@@ -32,23 +32,24 @@ pub struct Seeded {
     pub workspace: WorkspaceId,
 }
 
-async fn principal(service: &Service, email: &str, admin: bool) -> anyhow::Result<Principal> {
+async fn principal(services: &Services, email: &str, admin: bool) -> anyhow::Result<Principal> {
     let email = Email::parse(email)?;
     let claims = Claims {
         sub: UserId::parse(&subject(&email))?,
         email,
         platform_admin: admin,
     };
-    Ok(service.authenticate(claims).await?)
+    Ok(services.accounts.authenticate(claims).await?)
 }
 
 /// Registers the demo users and makes sure Alice's public workspace exists, approved on the
 /// test plan, with Bob as an editor. Running it again changes nothing.
-pub async fn seed(service: &Service) -> anyhow::Result<Seeded> {
-    let admin = principal(service, ADMIN, true).await?;
-    let alice = principal(service, ALICE, false).await?;
-    principal(service, BOB, false).await?;
-    let existing = service
+pub async fn seed(services: &Services) -> anyhow::Result<Seeded> {
+    let admin = principal(services, ADMIN, true).await?;
+    let alice = principal(services, ALICE, false).await?;
+    principal(services, BOB, false).await?;
+    let existing = services
+        .workspaces
         .my_workspaces(&alice)
         .await?
         .into_iter()
@@ -56,7 +57,8 @@ pub async fn seed(service: &Service) -> anyhow::Result<Seeded> {
     let workspace = match existing {
         Some(view) => view.workspace.id,
         None => {
-            let pending = service
+            let pending = services
+                .creation
                 .my_creation_requests(&alice)
                 .await?
                 .into_iter()
@@ -76,21 +78,23 @@ pub async fn seed(service: &Service) -> anyhow::Result<Seeded> {
                             "Open demo data that anyone may ask to join.".to_owned(),
                         ),
                     };
-                    service.request_workspace(&alice, input).await?
+                    services.creation.request_workspace(&alice, input).await?
                 }
             };
             let approval = Approval {
                 plan: Plan::Test,
                 limits: None,
             };
-            service
+            services
+                .creation
                 .approve_creation_request(&admin, request.id.as_str(), approval)
                 .await?
                 .workspace
                 .id
         }
     };
-    service
+    services
+        .members
         .add_members(&alice, workspace.as_str(), &[BOB.to_owned()], Role::Editor)
         .await?;
     Ok(Seeded { workspace })

@@ -3,10 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{records_error, Service, WorkspaceView};
+use std::sync::Arc;
+
+use super::{records_error, Views, WorkspaceView};
 use crate::error::{Error, Result};
 use crate::ids::{check_text, CreationRequestId, WorkspaceId};
 use crate::ports::RecordsError;
+use crate::ports::{Clock, CreationRequestRecords, Ids, Ports};
 use crate::quota::{Limits, Plan};
 use crate::request::{CreationRequest, CreationState, MESSAGE_MAX, REASON_MAX};
 use crate::role::Role;
@@ -58,7 +61,26 @@ impl Approval {
     }
 }
 
-impl Service {
+/// Workspace creation requests and their decisions.
+#[derive(Clone)]
+pub struct CreationService {
+    creation_requests: Arc<dyn CreationRequestRecords>,
+    views: Views,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn Ids>,
+}
+
+impl CreationService {
+    /// The service over what it needs of `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            creation_requests: Arc::clone(&ports.creation_requests),
+            views: Views::new(ports),
+            clock: Arc::clone(&ports.clock),
+            ids: Arc::clone(&ports.ids),
+        }
+    }
+
     /// Asks for a new workspace.
     pub async fn request_workspace(
         &self,
@@ -104,7 +126,7 @@ impl Service {
             created_at: self.clock.now(),
             decided_at: None,
         };
-        self.records
+        self.creation_requests
             .put_creation_request(&request)
             .await
             .map_err(records_error)?;
@@ -117,7 +139,7 @@ impl Service {
         principal: &Principal,
     ) -> Result<Vec<CreationRequest>> {
         let user = principal.user()?;
-        self.records
+        self.creation_requests
             .creation_requests_by(&user.id)
             .await
             .map_err(records_error)
@@ -143,7 +165,7 @@ impl Service {
         principal: &Principal,
     ) -> Result<Vec<CreationRequest>> {
         principal.platform_admin()?;
-        self.records
+        self.creation_requests
             .pending_creation_requests()
             .await
             .map_err(records_error)
@@ -184,11 +206,11 @@ impl Service {
             decided_at: Some(now),
             ..request
         };
-        self.records
+        self.creation_requests
             .approve_creation_request(&decided, &workspace, &owner)
             .await
             .map_err(already_decided)?;
-        self.view(workspace, None).await
+        self.views.view(workspace, None).await
     }
 
     /// Rejects a pending request with a reason the requester will see.
@@ -206,7 +228,7 @@ impl Service {
             decided_at: Some(self.clock.now()),
             ..request
         };
-        self.records
+        self.creation_requests
             .reject_creation_request(&decided)
             .await
             .map_err(already_decided)?;
@@ -216,7 +238,7 @@ impl Service {
     async fn load_creation_request(&self, id: &str) -> Result<CreationRequest> {
         let not_found = || Error::not_found(format!("workspace request {id}"));
         let parsed = CreationRequestId::parse(id).map_err(|_| not_found())?;
-        self.records
+        self.creation_requests
             .creation_request(&parsed)
             .await
             .map_err(records_error)?

@@ -2,16 +2,38 @@
 //! an owner or admin accepts with a role (viewer by default) or declines, the requester may
 //! withdraw.
 
-use super::{not_found_workspace, parse_workspace_id, records_error, Service};
+use std::sync::Arc;
+
+use super::{not_found_workspace, parse_workspace_id, records_error, Gate};
 use crate::error::{Error, Result};
 use crate::ids::{check_text, JoinRequestId, WorkspaceId};
 use crate::ports::RecordsError;
+use crate::ports::{Clock, Ids, JoinRequestRecords, Ports};
 use crate::request::{JoinRequest, JoinState, MESSAGE_MAX};
 use crate::role::{Action, Role};
 use crate::user::Principal;
 use crate::workspace::{Member, Visibility};
 
-impl Service {
+/// Join requests to public workspaces.
+#[derive(Clone)]
+pub struct JoinService {
+    gate: Gate,
+    join_requests: Arc<dyn JoinRequestRecords>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn Ids>,
+}
+
+impl JoinService {
+    /// The service over what it needs of `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            gate: Gate::new(ports),
+            join_requests: Arc::clone(&ports.join_requests),
+            clock: Arc::clone(&ports.clock),
+            ids: Arc::clone(&ports.ids),
+        }
+    }
+
     /// Asks to join a public workspace.
     pub async fn request_to_join(
         &self,
@@ -20,7 +42,7 @@ impl Service {
         message: Option<String>,
     ) -> Result<JoinRequest> {
         let user = principal.user()?;
-        let (found, member) = self.visible(user, workspace).await?;
+        let (found, member) = self.gate.visible(user, workspace).await?;
         if member.is_some() {
             return Err(Error::Conflict(format!(
                 "you already are a member of workspace {}",
@@ -45,7 +67,7 @@ impl Service {
             created_at: self.clock.now(),
             closed_at: None,
         };
-        match self.records.create_join_request(&request).await {
+        match self.join_requests.create_join_request(&request).await {
             Ok(()) => Ok(request),
             Err(RecordsError::AlreadyExists) => Err(Error::Conflict(
                 "you already have a pending request to join this workspace".to_owned(),
@@ -61,9 +83,10 @@ impl Service {
         workspace: &str,
     ) -> Result<Vec<JoinRequest>> {
         let access = self
+            .gate
             .access(principal, workspace, Action::DecideJoinRequests)
             .await?;
-        self.records
+        self.join_requests
             .join_requests(&access.workspace.id)
             .await
             .map_err(records_error)
@@ -72,7 +95,7 @@ impl Service {
     /// The caller's own join requests.
     pub async fn my_join_requests(&self, principal: &Principal) -> Result<Vec<JoinRequest>> {
         let user = principal.user()?;
-        self.records
+        self.join_requests
             .join_requests_by(&user.id)
             .await
             .map_err(records_error)
@@ -87,6 +110,7 @@ impl Service {
         role: Option<Role>,
     ) -> Result<JoinRequest> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::DecideJoinRequests)
             .await?;
         let role = role.unwrap_or(Role::Viewer);
@@ -110,7 +134,7 @@ impl Service {
             closed_at: Some(now),
             ..request
         };
-        self.records
+        self.join_requests
             .close_join_request(&closed, Some(&member))
             .await
             .map_err(already_closed)?;
@@ -125,6 +149,7 @@ impl Service {
         id: &str,
     ) -> Result<JoinRequest> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::DecideJoinRequests)
             .await?;
         let request = self.pending_join_request(&access.workspace.id, id).await?;
@@ -154,7 +179,7 @@ impl Service {
             closed_at: Some(self.clock.now()),
             ..request
         };
-        self.records
+        self.join_requests
             .close_join_request(&closed, None)
             .await
             .map_err(already_closed)?;
@@ -169,7 +194,7 @@ impl Service {
     async fn load_join_request(&self, workspace: &WorkspaceId, id: &str) -> Result<JoinRequest> {
         let not_found = || Error::not_found(format!("join request {id}"));
         let parsed = JoinRequestId::parse(id).map_err(|_| not_found())?;
-        self.records
+        self.join_requests
             .join_request(workspace, &parsed)
             .await
             .map_err(records_error)?

@@ -4,10 +4,14 @@
 
 use serde::Serialize;
 
-use super::{records_error, Access, Service};
+use std::sync::Arc;
+
+use super::access::Access;
+use super::{records_error, Gate};
 use crate::error::{Error, Result};
 use crate::ids::{Email, UserId};
 use crate::ports::RecordsError;
+use crate::ports::{Clock, MemberRecords, Ports, UserRecords};
 use crate::role::{Action, Role};
 use crate::user::Principal;
 use crate::workspace::Member;
@@ -24,11 +28,30 @@ pub struct AddedMembers {
     pub already_members: Vec<Email>,
 }
 
-impl Service {
+/// Members and roles of workspaces.
+#[derive(Clone)]
+pub struct MemberService {
+    gate: Gate,
+    members: Arc<dyn MemberRecords>,
+    users: Arc<dyn UserRecords>,
+    clock: Arc<dyn Clock>,
+}
+
+impl MemberService {
+    /// The service over what it needs of `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        Self {
+            gate: Gate::new(ports),
+            members: Arc::clone(&ports.members),
+            users: Arc::clone(&ports.users),
+            clock: Arc::clone(&ports.clock),
+        }
+    }
+
     /// Every member of a workspace.
     pub async fn members(&self, principal: &Principal, workspace: &str) -> Result<Vec<Member>> {
-        let access = self.access(principal, workspace, Action::View).await?;
-        self.records
+        let access = self.gate.access(principal, workspace, Action::View).await?;
+        self.members
             .members(&access.workspace.id)
             .await
             .map_err(records_error)
@@ -44,6 +67,7 @@ impl Service {
         role: Role,
     ) -> Result<AddedMembers> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::ManageMembers)
             .await?;
         if !access.member.role.may_manage(role) {
@@ -69,7 +93,7 @@ impl Service {
         let mut unknown = Vec::new();
         for email in &parsed {
             match self
-                .records
+                .users
                 .user_by_email(email)
                 .await
                 .map_err(records_error)?
@@ -94,7 +118,7 @@ impl Service {
                 joined_at: self.clock.now(),
             };
             if self
-                .records
+                .members
                 .add_member(&member)
                 .await
                 .map_err(records_error)?
@@ -129,7 +153,7 @@ impl Service {
                 "as {actor} you may only make members editors or viewers"
             )));
         }
-        self.records
+        self.members
             .change_role(&access.workspace.id, &target.user, target.role, role)
             .await
             .map_err(membership_error)?;
@@ -151,7 +175,7 @@ impl Service {
                 "to remove yourself, leave the workspace instead",
             )
             .await?;
-        self.records
+        self.members
             .remove_member(&access.workspace.id, &target.user, target.role)
             .await
             .map_err(membership_error)
@@ -167,6 +191,7 @@ impl Service {
         self_message: &str,
     ) -> Result<(Access, Member)> {
         let access = self
+            .gate
             .writable(principal, workspace, Action::ManageMembers)
             .await?;
         let target = self.target(&access.workspace.id, user).await?;
@@ -184,8 +209,11 @@ impl Service {
 
     /// Leaves a workspace (not as its last owner).
     pub async fn leave(&self, principal: &Principal, workspace: &str) -> Result<()> {
-        let access = self.writable(principal, workspace, Action::View).await?;
-        self.records
+        let access = self
+            .gate
+            .writable(principal, workspace, Action::View)
+            .await?;
+        self.members
             .remove_member(&access.workspace.id, &access.user.id, access.member.role)
             .await
             .map_err(membership_error)
@@ -194,7 +222,7 @@ impl Service {
     async fn target(&self, workspace: &crate::ids::WorkspaceId, user: &str) -> Result<Member> {
         let not_found = || Error::not_found(format!("member {user}"));
         let id = UserId::parse(user).map_err(|_| not_found())?;
-        self.records
+        self.members
             .member(workspace, &id)
             .await
             .map_err(records_error)?
