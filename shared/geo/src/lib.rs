@@ -5,6 +5,7 @@
 //! data (one FlatGeobuf per layer and a [`schema::Schema`] document).
 
 mod crs;
+mod datum;
 pub mod error;
 pub mod feature;
 pub mod ingest;
