@@ -17,5 +17,6 @@ pub mod schema;
 pub mod vectordb;
 mod wkb;
 mod wkt_crs;
+mod wkt_proj;
 
 pub use error::IngestError;

@@ -8,7 +8,7 @@ mod helmert;
 mod tables;
 
 pub(crate) use helmert::{DatumShift, Method};
-pub(crate) use tables::{geographic, geographic_by_name, helmerts, Geographic, Helmert};
+pub(crate) use tables::{geographic, geographic_by_name, helmerts, Helmert};
 
 /// How a CRS reaches WGS 84, as recorded in the schema.
 #[derive(Debug, Clone, PartialEq)]

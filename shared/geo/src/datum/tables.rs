@@ -10,6 +10,7 @@ const HELMERT: &str = include_str!("helmert.tsv");
 
 /// A geographic CRS of the EPSG dataset.
 #[derive(Debug, Clone)]
+#[allow(dead_code)]
 pub(crate) struct Geographic {
     /// EPSG code.
     pub code: u32,
