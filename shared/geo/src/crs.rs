@@ -1,7 +1,8 @@
 //! Detection of coordinate reference systems and reprojection to WGS84 longitude/latitude.
 
+pub(crate) use crate::datum::DatumPlan;
 pub(crate) use crate::reproject::{for_each_coord, Reprojector};
-use crate::wkt_crs;
+use crate::{datum, wkt_crs, wkt_proj};
 use proj4rs::Proj;
 
 /// How a source declares its CRS.
@@ -28,6 +29,8 @@ pub(crate) struct Crs {
     pub projected: bool,
     /// Where the CRS is meant to be used, `[west, south, east, north]` in WGS84, when known.
     pub area: Option<[f64; 4]>,
+    /// How the datum reaches WGS 84.
+    pub datum: DatumPlan,
 }
 
 /// Areas of use of the French CRS (with a margin), to spot data declared in the wrong one.
@@ -56,6 +59,9 @@ pub(crate) fn wgs84() -> Crs {
         proj: None,
         projected: false,
         area: None,
+        datum: DatumPlan::Null {
+            geographic: Some(4326),
+        },
     }
 }
 
@@ -125,9 +131,125 @@ fn from_epsg(code: u32, found: &str) -> Result<Crs, String> {
         .ok()
         .and_then(crs_definitions::from_code)
         .ok_or_else(|| format!("EPSG:{code} (from {found}) is not a known EPSG code"))?;
-    let mut crs = from_proj(def.proj4, format!("EPSG:{code}"))?;
+    let geographic = wkt_crs::parse(def.wkt).and_then(|node| geographic_code(&node));
+    let label = format!("EPSG:{code}");
+    let mut crs = from_proj(def.proj4, label.clone())?;
+    if crs.proj.is_some() {
+        let (proj, plan) = with_datum(def.proj4, geographic, "", None);
+        crs = Crs {
+            proj: Some(proj),
+            datum: plan,
+            ..from_proj(def.proj4, label)?
+        };
+    }
     crs.area = area(code);
     Ok(crs)
+}
+
+/// EPSG code of the geographic CRS under a WKT definition.
+fn geographic_code(node: &wkt_crs::Node) -> Option<u32> {
+    let keyword = node.keyword.to_ascii_uppercase();
+    if keyword.starts_with("GEOG") {
+        return node.epsg_code();
+    }
+    node.children
+        .iter()
+        .filter(|c| {
+            let k = c.keyword.to_ascii_uppercase();
+            k.starts_with("PROJ") || k.starts_with("GEOG") || k == "BASEGEOGCRS"
+        })
+        .find_map(geographic_code)
+}
+
+const DATUM_WORDS: &[&str] = &["+datum=", "+towgs84=", "+nadgrids="];
+const ELLIPSOID_WORDS: &[&str] = &["+ellps=", "+a=", "+b=", "+rf=", "+R=", "+f="];
+const NULL_SHIFT: &str = "+towgs84=0,0,0,0,0,0,0";
+
+/// A PROJ string without its datum words (and ellipsoid words when `ellipsoid` replaces them).
+fn strip(proj: &str, ellipsoid: Option<String>) -> String {
+    let mut out: Vec<String> = proj
+        .split_whitespace()
+        .filter(|w| !DATUM_WORDS.iter().any(|d| w.starts_with(d)))
+        .filter(|w| ellipsoid.is_none() || !ELLIPSOID_WORDS.iter().any(|e| w.starts_with(e)))
+        .map(str::to_string)
+        .collect();
+    if let Some(ellipsoid) = ellipsoid {
+        out.push(ellipsoid);
+    }
+    out.push(NULL_SHIFT.to_string());
+    out.join(" ")
+}
+
+/// Decides how a CRS reaches WGS 84 and gives the PROJ string its reprojection starts from.
+fn with_datum(
+    proj: &str,
+    geographic: Option<u32>,
+    datum_name: &str,
+    towgs84: Option<&[f64]>,
+) -> (String, DatumPlan) {
+    if let Some(parameters) = towgs84.filter(|t| t.iter().any(|v| *v != 0.0)) {
+        let written: Vec<String> = parameters.iter().map(f64::to_string).collect();
+        let text = written.join(",");
+        let mut out = strip(proj, None);
+        out = out.replace(NULL_SHIFT, &format!("+towgs84={text}"));
+        return (out, DatumPlan::Declared { parameters: text });
+    }
+    let geographic = geographic
+        .filter(|code| datum::geographic(*code).is_some())
+        .or_else(|| datum::geographic_by_name(datum_name));
+    if geographic == Some(4326) {
+        return (strip(proj, None), DatumPlan::Null { geographic });
+    }
+    if let Some(code) = geographic.filter(|code| !datum::helmerts(*code).is_empty()) {
+        let all_null = datum::helmerts(code)
+            .iter()
+            .all(|h| h.parameters.iter().all(|p| *p == 0.0));
+        if all_null {
+            let kept = if proj.contains(NULL_SHIFT) {
+                proj.to_string()
+            } else {
+                strip(proj, None)
+            };
+            return (kept, DatumPlan::Null { geographic });
+        }
+        let ellipsoid = datum::geographic(code).map(|g| {
+            if g.inv_f == 0.0 {
+                format!("+a={} +b={}", g.a, g.a)
+            } else {
+                format!("+a={} +rf={}", g.a, g.inv_f)
+            }
+        });
+        return (
+            strip(proj, ellipsoid),
+            DatumPlan::Table { geographic: code },
+        );
+    }
+    if towgs84.is_some() || proj.contains(NULL_SHIFT) && datum_name.is_empty() {
+        return (proj.to_string(), DatumPlan::Null { geographic });
+    }
+    if let Some(word) = proj
+        .split_whitespace()
+        .find(|w| w.starts_with("+towgs84=") || w.starts_with("+datum="))
+    {
+        return (
+            proj.to_string(),
+            DatumPlan::Declared {
+                parameters: word.trim_start_matches('+').to_string(),
+            },
+        );
+    }
+    let wgs84_like = proj.contains("+ellps=GRS80")
+        || proj.contains("+ellps=WGS84")
+        || proj.contains("+a=6378137 ");
+    if wgs84_like {
+        return (strip(proj, None), DatumPlan::Null { geographic });
+    }
+    let datum = if datum_name.is_empty() {
+        "an unknown datum".to_string()
+    } else {
+        datum_name.to_string()
+    };
+    (strip(proj, None), DatumPlan::Ballpark { datum })
 }
 
 fn from_proj(proj: &str, label: String) -> Result<Crs, String> {
@@ -141,6 +263,7 @@ fn from_proj(proj: &str, label: String) -> Result<Crs, String> {
         proj: (!is_wgs84).then(|| proj.to_string()),
         projected: !latlong,
         area: None,
+        datum: DatumPlan::Null { geographic: None },
     })
 }
 
@@ -155,7 +278,7 @@ pub(crate) fn resolve(hint: &CrsHint) -> Result<Crs, String> {
 }
 
 fn resolve_text(text: &str) -> Result<Crs, String> {
-    let trimmed = text.trim();
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
         return Err("an empty CRS definition".to_string());
     }
@@ -177,16 +300,22 @@ fn resolve_text(text: &str) -> Result<Crs, String> {
     if let Some(code) = known_name(&name) {
         return from_epsg(code, &format!("the name `{name}`"));
     }
-    let converted = std::panic::catch_unwind(|| proj4wkt::wkt_to_projstring(trimmed).ok())
-        .ok()
-        .flatten();
-    match converted {
-        Some(proj) => from_proj(&proj, name.clone())
-            .map_err(|_| format!("`{name}` ({shown}), whose projection is not supported")),
-        None => Err(format!(
-            "`{name}` ({shown}), which has no EPSG code and could not be interpreted"
-        )),
+    let definition = wkt_proj::convert(&node).ok_or_else(|| {
+        format!("`{name}` ({shown}), whose projection is not supported; choose its EPSG code")
+    })?;
+    let (proj, plan) = with_datum(
+        &definition.proj,
+        definition.geographic_code,
+        &definition.datum,
+        definition.towgs84.as_deref(),
+    );
+    let mut crs = from_proj(&proj, name.clone())
+        .map_err(|_| format!("`{name}` ({shown}), whose projection is not supported"))?;
+    if !definition.projected && matches!(plan, DatumPlan::Null { .. }) && !proj.contains("+pm=") {
+        crs.proj = None;
     }
+    crs.datum = plan;
+    Ok(crs)
 }
 
 #[cfg(test)]
@@ -243,8 +372,8 @@ mod tests {
             2975, 4471, 4467, 4559, 5490,
         ] {
             let crs = resolve(&CrsHint::Epsg(code)).unwrap();
-            if let Some(proj) = crs.proj {
-                Reprojector::new(&proj).unwrap();
+            if crs.proj.is_some() {
+                Reprojector::for_crs(&crs).unwrap();
             }
         }
     }

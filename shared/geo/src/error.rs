@@ -143,13 +143,35 @@ impl IngestError {
     }
 }
 
+thread_local! {
+    static CATCHING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, catching a panic without letting the panic hook print it: a panic inside a
+/// third-party decoder is an input error reported to the user, not a crash to log on stderr.
+pub(crate) fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CATCHING.with(std::cell::Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(c.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(c.get().saturating_sub(1)));
+    outcome
+}
+
 /// Runs `f`, turning a panic inside a dependency into a malformed-input error.
 pub(crate) fn guard<T>(
     file: &str,
     layer: Option<&str>,
     f: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    match catch_quietly(f) {
         Ok(result) => result,
         Err(_) => Err(IngestError::malformed(
             file,

@@ -5,6 +5,7 @@
 //! data (one FlatGeobuf per layer and a [`schema::Schema`] document).
 
 mod crs;
+mod datum;
 pub mod error;
 pub mod feature;
 pub mod ingest;
@@ -16,5 +17,6 @@ pub mod schema;
 pub mod vectordb;
 mod wkb;
 mod wkt_crs;
+mod wkt_proj;
 
 pub use error::IngestError;

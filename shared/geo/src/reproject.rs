@@ -1,12 +1,71 @@
 //! Reprojection of geometries to WGS84 longitude/latitude degrees: the closed-form Lambert
 //! conformal conic of the French grids, or proj4rs for everything else.
 
+use crate::crs::Crs;
+use crate::datum::{self, DatumPlan, DatumShift};
 use crate::lcc::InverseLcc;
 use geo_types::{Coord, Geometry};
 use proj4rs::Proj;
 
-/// Reprojects geometries from a source CRS to WGS84 lon/lat degrees.
-pub(crate) enum Reprojector {
+/// Reprojects geometries from a source CRS to WGS84 lon/lat degrees: the projection is
+/// inverted on the source ellipsoid, then the datum shift, if any, moves each point to WGS 84.
+pub(crate) struct Reprojector {
+    projection: Projection,
+    shift: Option<DatumShift>,
+}
+
+/// Which transformations a reprojection used: bit `i` for candidate `i` of the datum shift
+/// (the last bit for "outside every area of use, left as it is").
+pub(crate) type Used = u128;
+
+/// Bit of [`Used`] for points outside every area of use.
+pub(crate) const OUTSIDE_EVERY_AREA: u32 = 127;
+
+impl Reprojector {
+    /// Builds the reprojection of a resolved CRS (which must not already be WGS 84).
+    pub fn for_crs(crs: &Crs) -> Result<Self, String> {
+        let proj = crs.proj.as_deref().unwrap_or("+proj=longlat +datum=WGS84");
+        let shift = match &crs.datum {
+            DatumPlan::Table { geographic } => datum::geographic(*geographic)
+                .and_then(|g| DatumShift::new(g, datum::helmerts(*geographic))),
+            _ => None,
+        };
+        Ok(Reprojector {
+            projection: Projection::new(proj)?,
+            shift,
+        })
+    }
+
+    /// Builds a reprojection with proj4rs only and no datum table.
+    #[cfg(test)]
+    pub fn with_proj4rs(proj: &str) -> Result<Self, String> {
+        Ok(Reprojector {
+            projection: Projection::with_proj4rs(proj)?,
+            shift: None,
+        })
+    }
+
+    /// Reprojects one geometry in place; returns which datum transformations were used.
+    pub fn project(&self, geometry: &mut Geometry<f64>) -> Result<Used, String> {
+        self.projection.project(geometry)?;
+        let mut used: Used = 0;
+        if let Some(shift) = &self.shift {
+            for_each_coord(geometry, &mut |c| {
+                let bit = shift
+                    .apply(&mut c.x, &mut c.y)
+                    .map_or(OUTSIDE_EVERY_AREA, |i| {
+                        (i as u32).min(OUTSIDE_EVERY_AREA - 1)
+                    });
+                used |= 1 << bit;
+                Ok(())
+            })?;
+        }
+        Ok(used)
+    }
+}
+
+/// The projection part of a reprojection.
+enum Projection {
     /// The closed-form inverse Lambert conformal conic of the French grids.
     Lcc(InverseLcc),
     /// Any projection proj4rs knows.
@@ -20,11 +79,11 @@ pub(crate) enum Reprojector {
     },
 }
 
-impl Reprojector {
+impl Projection {
     /// Builds the transformation for a source PROJ definition.
     pub fn new(proj: &str) -> Result<Self, String> {
         match InverseLcc::from_proj(proj) {
-            Some(lcc) => Ok(Reprojector::Lcc(lcc)),
+            Some(lcc) => Ok(Projection::Lcc(lcc)),
             None => Self::with_proj4rs(proj),
         }
     }
@@ -50,7 +109,7 @@ impl Reprojector {
             "+proj=longlat +datum=WGS84".to_string()
         };
         let dst = Proj::from_proj_string(&dst_def).map_err(|error| error.to_string())?;
-        Ok(Reprojector::Proj4rs {
+        Ok(Projection::Proj4rs {
             src_latlong: src.is_latlong(),
             src: Box::new(src),
             dst: Box::new(dst),
@@ -60,13 +119,13 @@ impl Reprojector {
     /// Reprojects one geometry in place; fails on coordinates outside the projection's domain.
     pub fn project(&self, geometry: &mut Geometry<f64>) -> Result<(), String> {
         let (src, dst, src_latlong) = match self {
-            Reprojector::Lcc(lcc) => {
+            Projection::Lcc(lcc) => {
                 return for_each_coord(geometry, &mut |c| {
                     (c.x, c.y) = lcc.inverse(c.x, c.y);
                     Ok(())
                 })
             }
-            Reprojector::Proj4rs {
+            Projection::Proj4rs {
                 src,
                 dst,
                 src_latlong,
@@ -187,7 +246,7 @@ mod tests {
     #[test]
     fn lambert_93_reprojects_paris_notre_dame() {
         let crs = resolve(&CrsHint::Epsg(2154)).unwrap();
-        let reprojector = Reprojector::new(crs.proj.as_deref().unwrap()).unwrap();
+        let reprojector = Reprojector::for_crs(&crs).unwrap();
         let mut geometry = Geometry::Point(point!(x: 652_469.02, y: 6_861_333.84));
         reprojector.project(&mut geometry).unwrap();
         let Geometry::Point(p) = geometry else {

@@ -49,6 +49,21 @@ pub struct LayerSchema {
     /// The first skipped features with the reason, for the report (capped).
     #[serde(default)]
     pub skipped: Vec<SkippedFeature>,
+    /// How coordinates were moved from the source datum to WGS 84: every transformation used,
+    /// empty when the source already is WGS 84.
+    #[serde(default)]
+    pub datum_transformations: Vec<DatumTransformation>,
+}
+
+/// A datum transformation applied to (some of) the features of a layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatumTransformation {
+    /// Name, e.g. `OSGB36 to WGS 84 (6)`, or what was done when no transformation is known.
+    pub name: String,
+    /// Authority code, e.g. `EPSG:1314`, when it has one.
+    pub code: Option<String>,
+    /// Accuracy in metres as given by EPSG, when known.
+    pub accuracy_m: Option<f64>,
 }
 
 /// One attribute field of a layer.

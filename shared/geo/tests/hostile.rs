@@ -312,7 +312,7 @@ fn cases() -> Vec<(&'static str, Build, &'static str, &'static str)> {
                 helpers::write(
                     d,
                     "odd.geojson",
-                    r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::99999"}},"features":[]}"#,
+                    r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::99999"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
                 )
             },
             "unknown_crs",
@@ -323,12 +323,6 @@ fn cases() -> Vec<(&'static str, Build, &'static str, &'static str)> {
             |d| helpers::write(d, "table.csv", "name;population\nRennes;220000\n"),
             "no_geometry_column",
             "`name`, `population`",
-        ),
-        (
-            "huge attribute value",
-            huge_attribute,
-            "invalid_features",
-            "attribute `big` holds 3 145 728 bytes",
         ),
         (
             "invalid WKT in CSV",
@@ -451,4 +445,28 @@ fn a_file_larger_than_the_limit_is_refused() {
     )
     .unwrap_err();
     assert_eq!(error.code(), "too_large");
+}
+
+#[test]
+fn an_attribute_over_the_size_limit_is_cut_with_a_warning_and_the_feature_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = huge_attribute(dir.path());
+    let out = dir.path().join("db");
+    let report = ingest(&input, &out, &IngestOptions::default()).unwrap();
+    assert_eq!(report.schema.layers[0].feature_count, 1);
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == "truncated_attributes")
+        .expect("a warning about the cut attribute");
+    assert!(
+        warning.message.contains("`big`, 3 145 728 bytes"),
+        "{}",
+        warning.message
+    );
+    let features = helpers::features(&out, "big");
+    assert_eq!(
+        helpers::text(helpers::property(&features[0], "big")).len(),
+        1 << 20
+    );
 }

@@ -100,7 +100,7 @@ pub(crate) fn extract(
         planned.push((index, relative, name, entry.size()));
     }
     let ratio = total as f64 / archive_len as f64;
-    if ratio > limits.max_ratio {
+    if ratio > limits.max_ratio && total > limits.ratio_min_bytes {
         return Err(rejected(
             display,
             format!(
@@ -138,7 +138,9 @@ pub(crate) fn extract(
             ));
         }
         written += copied;
-        if written as f64 / archive_len as f64 > limits.max_ratio {
+        if written as f64 / archive_len as f64 > limits.max_ratio
+            && written > limits.ratio_min_bytes
+        {
             return Err(rejected(
                 display,
                 format!(

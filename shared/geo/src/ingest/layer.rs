@@ -5,12 +5,12 @@
 
 use super::validate::{process, type_name, Processed, Ready};
 use super::{group_digits, Issue, Limits};
-use crate::crs::{self, CrsHint, Reprojector};
+use crate::crs::{self, Crs, CrsHint, DatumPlan, Reprojector};
 use crate::error::{IngestError, Result};
 use crate::feature::{FeatureResult, Skip};
 use crate::names::UniqueNames;
 use crate::read::LayerReader;
-use crate::schema::{FieldSchema, LayerSchema, SkippedFeature};
+use crate::schema::{DatumTransformation, FieldSchema, LayerSchema, SkippedFeature};
 use crate::vectordb::writer::LayerWriter;
 use rayon::prelude::*;
 use std::path::Path;
@@ -27,6 +27,9 @@ struct Stats {
     degree_like: u64,
     outside: u64,
     first_outside: Option<(u64, [f64; 2])>,
+    shifts: crate::reproject::Used,
+    truncated: u64,
+    first_truncated: Option<(u64, String, usize)>,
 }
 
 /// Writes one layer; `None` when the layer holds no feature at all.
@@ -56,9 +59,30 @@ pub(crate) fn write(
         layer: Some(info.name.clone()),
         found,
     };
-    let crs = crs::resolve(crs_override.unwrap_or(&info.crs)).map_err(unknown)?;
-    if let Some(proj) = &crs.proj {
-        Reprojector::new(proj).map_err(|e| unknown(format!("{} ({e})", crs.label)))?;
+    let crs = match crs::resolve(crs_override.unwrap_or(&info.crs)) {
+        Ok(crs) => crs,
+        Err(found) => {
+            // A layer without features needs no CRS: report it as empty rather than unknown.
+            let mut any = false;
+            let read = reader.read(&mut |_| {
+                any = true;
+                Err(IngestError::malformed("", None, "stop"))
+            });
+            if any || read.is_err() {
+                return Err(unknown(found));
+            }
+            warnings.push(issue(
+                "empty_layer",
+                format!(
+                    "`{}` layer `{}` holds no feature and was left out",
+                    info.source, info.name
+                ),
+            ));
+            return Ok(None);
+        }
+    };
+    if crs.proj.is_some() {
+        Reprojector::for_crs(&crs).map_err(|e| unknown(format!("{} ({e})", crs.label)))?;
     }
     let mut field_names = UniqueNames::new(&[]);
     let fields: Vec<FieldSchema> = info
@@ -106,13 +130,10 @@ pub(crate) fn write(
                     match item {
                         Ok(ready) => {
                             stats.record(&ready);
-                            let added =
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    writer.add(ready.geometry, &ready.values)
-                                }))
-                                .unwrap_or_else(|_| {
-                                    Err("a geometry could not be encoded".to_string())
-                                });
+                            let added = crate::error::catch_quietly(|| {
+                                writer.add(ready.geometry, &ready.values)
+                            })
+                            .unwrap_or_else(|_| Err("a geometry could not be encoded".to_string()));
                             added.map_err(output)?;
                         }
                         Err(skip) => stats.skip(skip, limits),
@@ -125,7 +146,11 @@ pub(crate) fn write(
             let processed: Vec<Processed> = batch
                 .into_par_iter()
                 .map_init(
-                    || crs.proj.as_deref().and_then(|p| Reprojector::new(p).ok()),
+                    || {
+                        crs.proj
+                            .as_ref()
+                            .and_then(|_| Reprojector::for_crs(&crs).ok())
+                    },
                     |reprojector, feature| {
                         process(feature, reprojector.as_ref(), &crs, &fields, limits)
                     },
@@ -196,6 +221,29 @@ pub(crate) fn write(
             ),
         ));
     }
+    if let Some((feature, field, size)) = &stats.first_truncated {
+        warnings.push(issue(
+            "truncated_attributes",
+            format!(
+                "`{}` layer `{}`: {} features had an attribute longer than the {} bytes allowed, cut to that size, first at feature {} (`{field}`, {} bytes); the features were kept",
+                info.source,
+                info.name,
+                group_digits(stats.truncated),
+                group_digits(limits.max_value_bytes as u64),
+                group_digits(*feature),
+                group_digits(*size as u64)
+            ),
+        ));
+    }
+    if let DatumPlan::Ballpark { datum } = &crs.datum {
+        warnings.push(issue(
+            "ballpark_datum",
+            format!(
+                "`{}` layer `{}`: no transformation from {datum} to WGS 84 is known, so coordinates were kept as they are (errors of up to a few hundred metres are possible); choose the CRS explicitly (an EPSG code) if you know it",
+                info.source, info.name
+            ),
+        ));
+    }
     if stats.degree_like == stats.written {
         warnings.push(issue(
             "suspicious_crs",
@@ -217,12 +265,20 @@ pub(crate) fn write(
         extent: stats.extent,
         skipped_count: stats.skipped,
         skipped: stats.listed,
+        datum_transformations: transformations(&crs, stats.shifts),
     }))
 }
 
 impl Stats {
     fn record(&mut self, ready: &Ready) {
         self.written += 1;
+        self.shifts |= ready.shifts;
+        if let Some((field, size)) = &ready.truncated {
+            self.truncated += 1;
+            if self.first_truncated.is_none() {
+                self.first_truncated = Some((ready.number, field.clone(), *size));
+            }
+        }
         if ready.outside_area {
             self.outside += 1;
             if self.first_outside.is_none() {
@@ -258,5 +314,61 @@ impl Stats {
                 reason: skip.reason,
             });
         }
+    }
+}
+
+/// The datum transformations a layer went through, for the schema.
+fn transformations(crs: &Crs, used: crate::reproject::Used) -> Vec<DatumTransformation> {
+    let epsg = |h: &crate::datum::Helmert| DatumTransformation {
+        name: h.name.to_string(),
+        code: Some(format!("EPSG:{}", h.code)),
+        accuracy_m: h.accuracy,
+    };
+    match &crs.datum {
+        _ if crs.proj.is_none() && crs.label == "EPSG:4326" => Vec::new(),
+        DatumPlan::Null { geographic } => {
+            let best = geographic.and_then(|g| {
+                crate::datum::helmerts(g).iter().min_by(|a, b| {
+                    a.accuracy
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.accuracy.unwrap_or(f64::MAX))
+                })
+            });
+            match best {
+                Some(h) => vec![epsg(h)],
+                None if *geographic == Some(4326) => Vec::new(),
+                None => vec![DatumTransformation {
+                    name: "none: the datum is taken as WGS 84".to_string(),
+                    code: None,
+                    accuracy_m: None,
+                }],
+            }
+        }
+        DatumPlan::Table { geographic } => {
+            let helmerts = crate::datum::helmerts(*geographic);
+            let mut out: Vec<DatumTransformation> = (0..crate::reproject::OUTSIDE_EVERY_AREA)
+                .filter(|bit| used & (1 << bit) != 0)
+                .filter_map(|bit| helmerts.get(bit as usize))
+                .map(epsg)
+                .collect();
+            if used & (1 << crate::reproject::OUTSIDE_EVERY_AREA) != 0 {
+                out.push(DatumTransformation {
+                    name: "ballpark (no shift) for points outside every area of use".to_string(),
+                    code: None,
+                    accuracy_m: None,
+                });
+            }
+            out
+        }
+        DatumPlan::Declared { parameters } => vec![DatumTransformation {
+            name: format!("declared by the CRS definition ({parameters})"),
+            code: None,
+            accuracy_m: None,
+        }],
+        DatumPlan::Ballpark { datum } => vec![DatumTransformation {
+            name: format!("ballpark: {datum} taken as WGS 84 (no transformation known)"),
+            code: None,
+            accuracy_m: None,
+        }],
     }
 }

@@ -16,8 +16,11 @@ use std::path::Path;
 pub struct Limits {
     /// Maximum number of entries in an archive.
     pub max_entries: usize,
-    /// Maximum ratio of expanded size to archive size.
+    /// Maximum ratio of expanded size to archive size, applied once the expanded size passes
+    /// `ratio_min_bytes` (small archives of mostly empty pages compress very well).
     pub max_ratio: f64,
+    /// Expanded size below which the ratio rule does not apply, in bytes.
+    pub ratio_min_bytes: u64,
     /// Maximum expanded size of one archive entry, in bytes.
     pub max_entry_bytes: u64,
     /// Maximum size of the uploaded file, in bytes.
@@ -37,6 +40,7 @@ impl Default for Limits {
         Limits {
             max_entries: 10_000,
             max_ratio: 20.0,
+            ratio_min_bytes: 16 << 20,
             max_entry_bytes: 8 << 30,
             max_input_bytes: 16 << 30,
             max_nesting: 1,

@@ -1,7 +1,7 @@
 //! Reprojection and validation of one feature: attribute sizes, geometry presence,
 //! coordinates within the valid range, with reasons a GIS user understands.
 
-use super::{group_digits, Limits};
+use super::Limits;
 use crate::crs::{self, Crs, Reprojector};
 use crate::feature::{FeatureResult, Skip, Value};
 use crate::schema::FieldSchema;
@@ -25,6 +25,10 @@ pub(super) struct Ready {
     pub looks_like_degrees: bool,
     /// Whether the feature lies outside the area where its CRS is used.
     pub outside_area: bool,
+    /// Which datum transformations moved its points.
+    pub shifts: crate::reproject::Used,
+    /// The first attribute cut to the size limit, with its original size in bytes.
+    pub truncated: Option<(String, usize)>,
 }
 
 pub(super) fn type_name(geometry: &Geometry<f64>) -> &'static str {
@@ -66,14 +70,19 @@ pub(super) fn process(
     let feature = feature?;
     let number = feature.number;
     let skip = |reason: String| Skip { number, reason };
-    for (value, field) in feature.values.iter().zip(fields) {
+    let mut feature = feature;
+    let mut truncated = None;
+    for (value, field) in feature.values.iter_mut().zip(fields) {
         if value.text_len() > limits.max_value_bytes {
-            return Err(skip(format!(
-                "attribute `{}` holds {} bytes, more than the {} allowed; shorten it or leave the column out",
-                field.original_name,
-                group_digits(value.text_len() as u64),
-                group_digits(limits.max_value_bytes as u64)
-            )));
+            if let Value::String(text) | Value::Date(text) = value {
+                let mut end = limits.max_value_bytes;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let original = text.len();
+                text.truncate(end);
+                truncated.get_or_insert((field.original_name.clone(), original));
+            }
         }
     }
     let mut geometry = feature
@@ -87,18 +96,19 @@ pub(super) fn process(
         && source_box.is_some_and(|r| {
             r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
         });
+    let mut shifts = 0;
     if let Some(reprojector) = reprojector {
-        let projected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            reprojector.project(&mut geometry)
-        }))
-        .unwrap_or_else(|_| Err("reprojection failed".to_string()));
-        projected.map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
+        let projected = crate::error::catch_quietly(|| reprojector.project(&mut geometry))
+            .unwrap_or_else(|_| Err("reprojection failed".to_string()));
+        shifts = projected.map_err(|e| skip(format!("{e}; {}", range_hint(crs))))?;
     }
     let mut problem = None;
+    let mut swapped = false;
     let _ = crs::for_each_coord(&mut geometry, &mut |c| {
         let reason = if !c.x.is_finite() || !c.y.is_finite() {
             "a coordinate is not a finite number".to_string()
         } else if c.y.abs() > 90.0 + 1e-9 {
+            swapped = !crs.projected && c.y.abs() <= 180.0 && c.x.abs() <= 90.0;
             format!("latitude {} is out of range", c.y)
         } else if c.x.abs() > 180.0 + 1e-9 {
             format!("longitude {} is out of range", c.x)
@@ -109,6 +119,11 @@ pub(super) fn process(
         Err(String::new())
     });
     if let Some(reason) = problem {
+        if swapped {
+            return Err(skip(format!(
+                "{reason}, but would be valid as a longitude: latitude and longitude seem swapped; put the longitude first (x = longitude, y = latitude)"
+            )));
+        }
         return Err(skip(format!("{reason}; {}", range_hint(crs))));
     }
     let bbox = geometry
@@ -125,5 +140,7 @@ pub(super) fn process(
         bbox,
         looks_like_degrees,
         outside_area,
+        shifts,
+        truncated,
     })
 }

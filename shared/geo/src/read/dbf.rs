@@ -24,6 +24,38 @@ pub(crate) struct Dbf {
     encoding: Option<&'static Encoding>,
     /// Fields in declaration order.
     pub fields: Vec<SourceField>,
+    /// Number of records announced by the header.
+    pub count: u32,
+    /// Encoding named by the language driver byte of the header, when it names one.
+    pub code_page: Option<&'static Encoding>,
+}
+
+/// One record of the table.
+pub(crate) enum Record {
+    /// A live record's values.
+    Values(Vec<Value>),
+    /// A record marked as deleted, which GIS software leaves out.
+    Deleted,
+}
+
+/// The encoding of a dBASE language driver id (byte 29 of the header).
+fn code_page(ldid: u8) -> Option<&'static Encoding> {
+    Some(match ldid {
+        0x03 | 0x57 | 0x58 | 0x59 => encoding_rs::WINDOWS_1252,
+        0x26 | 0x65 => encoding_rs::IBM866,
+        0xC8 | 0x64 => encoding_rs::WINDOWS_1250,
+        0xC9 => encoding_rs::WINDOWS_1251,
+        0xCA => encoding_rs::WINDOWS_1254,
+        0xCB => encoding_rs::WINDOWS_1253,
+        0x7D => encoding_rs::WINDOWS_1255,
+        0x7E => encoding_rs::WINDOWS_1256,
+        0x13 | 0x7B => encoding_rs::SHIFT_JIS,
+        0x4D | 0x7A => encoding_rs::GBK,
+        0x4E | 0x79 => encoding_rs::EUC_KR,
+        0x4F | 0x78 => encoding_rs::BIG5,
+        0x50 | 0x7C => encoding_rs::WINDOWS_874,
+        _ => return None,
+    })
 }
 
 /// The encoding named by a `.cpg` file; `None` means "UTF-8 when valid, else LATIN-1".
@@ -60,6 +92,8 @@ impl Dbf {
             .read_exact(&mut header)
             .map_err(|_| "the .dbf file is truncated in its header".to_string())?;
         let count = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        let code_page = code_page(header[29]);
+        let encoding = encoding.or(code_page);
         let header_len = usize::from(u16::from_le_bytes([header[8], header[9]]));
         let record_len = usize::from(u16::from_le_bytes([header[10], header[11]]));
         if header_len < 33 || record_len == 0 {
@@ -110,11 +144,13 @@ impl Dbf {
             remaining: count,
             encoding,
             fields,
+            count,
+            code_page,
         })
     }
 
     /// Reads the next record; `None` after the last one or at the end-of-file marker.
-    pub fn next_record(&mut self) -> Result<Option<Vec<Value>>, String> {
+    pub fn next_record(&mut self) -> Result<Option<Record>, String> {
         if self.remaining == 0 {
             return Ok(None);
         }
@@ -126,8 +162,11 @@ impl Dbf {
         if self.record[0] == 0x1a {
             return Ok(None);
         }
+        if self.record[0] == b'*' {
+            return Ok(Some(Record::Deleted));
+        }
         let values = self.columns.iter().map(|c| self.value(c)).collect();
-        Ok(Some(values))
+        Ok(Some(Record::Values(values)))
     }
 
     fn value(&self, column: &Column) -> Value {

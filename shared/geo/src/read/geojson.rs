@@ -16,7 +16,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::fmt;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 type Callback<'a, T> = dyn FnMut(T) -> Result<()> + 'a;
@@ -123,7 +122,7 @@ fn stream<T: DeserializeOwned>(
     max_record: usize,
     on_feature: &mut Callback<'_, T>,
 ) -> Result<Option<String>> {
-    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let file = super::skip_bom(path)?;
     let (limited, meter) = Limited::new(file, max_record);
     let mut deserializer = serde_json::Deserializer::from_reader(limited);
     let mut failure = None;

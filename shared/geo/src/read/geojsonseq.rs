@@ -8,7 +8,6 @@ use crate::feature::Skip;
 use crate::ingest::Limits;
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -16,8 +15,7 @@ use std::path::{Path, PathBuf};
 /// complete feature on its first line followed by another).
 pub(crate) fn looks_like_sequence(path: &Path) -> Result<bool> {
     let mut head = Vec::new();
-    File::open(path)
-        .map_err(|e| IngestError::io(path, e))?
+    super::skip_bom(path)?
         .take(1 << 16)
         .read_to_end(&mut head)
         .map_err(|e| IngestError::io(path, e))?;
@@ -45,15 +43,26 @@ fn stream(
     limits: &Limits,
     on_line: &mut dyn FnMut(u64, std::result::Result<JsonFeature, String>) -> Result<()>,
 ) -> Result<()> {
-    let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut reader = BufReader::with_capacity(1 << 16, super::skip_bom(path)?);
+    // RFC 8142 text sequences put a record separator before each record, which may span
+    // several lines; other sequences hold one record per line.
+    let delimiter = if reader
+        .fill_buf()
+        .map_err(|e| IngestError::io(path, e))?
+        .first()
+        == Some(&0x1e)
+    {
+        0x1e
+    } else {
+        b'\n'
+    };
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
         line.clear();
         let read = (&mut reader)
             .take(limits.max_record_bytes as u64 + 1)
-            .read_until(b'\n', &mut line)
+            .read_until(delimiter, &mut line)
             .map_err(|e| IngestError::io(path, e))?;
         if read == 0 {
             return Ok(());
@@ -72,15 +81,38 @@ fn stream(
                 .iter()
                 .position(|b| !b.is_ascii_whitespace() && *b != 0x1e)
                 .unwrap_or(line.len());
-            &line[start..]
+            let end = line
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace() && *b != 0x1e)
+                .map_or(start, |e| e + 1)
+                .max(start);
+            &line[start..end]
         };
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        number += 1;
-        let parsed = serde_json::from_slice::<JsonFeature>(text)
-            .map_err(|e| format!("line is not valid JSON ({e})"));
-        on_line(number, parsed)?;
+        let whole = serde_json::from_slice::<JsonFeature>(text);
+        match whole {
+            Err(_) if delimiter == 0x1e && text.contains(&b'\n') => {
+                // A record followed by stray lines: read them one by one.
+                for part in text.split(|b| *b == b'\n') {
+                    if part.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    number += 1;
+                    let parsed = serde_json::from_slice::<JsonFeature>(part)
+                        .map_err(|e| format!("line is not valid JSON ({e})"));
+                    on_line(number, parsed)?;
+                }
+            }
+            parsed => {
+                number += 1;
+                on_line(
+                    number,
+                    parsed.map_err(|e| format!("line is not valid JSON ({e})")),
+                )?;
+            }
+        }
     }
 }
 

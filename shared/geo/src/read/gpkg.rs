@@ -73,6 +73,15 @@ pub(crate) fn open(
 ) -> Result<Vec<Box<dyn LayerReader>>> {
     let connection = connect(path, display)?;
     let not_gpkg = |e: rusqlite::Error| {
+        let rasters = connection
+            .query_row("SELECT count(*) FROM gpkg_contents WHERE data_type IN ('tiles', '2d-gridded-coverage')", [], |row| row.get::<_, i64>(0))
+            .unwrap_or(0);
+        if rasters > 0 {
+            return IngestError::UnsupportedFormat {
+                file: display.to_string(),
+                found: "a GeoPackage holding only raster tiles and no vector layer".to_string(),
+            };
+        }
         IngestError::malformed(display, None, format!("not a valid GeoPackage ({e})"))
     };
     let tables: Vec<(String, String, i64)> = {
@@ -85,6 +94,25 @@ pub(crate) fn open(
         rows.collect::<std::result::Result<_, _>>()
             .map_err(not_gpkg)?
     };
+    if tables.is_empty() {
+        let rasters: Vec<String> = connection
+            .prepare("SELECT table_name FROM gpkg_contents WHERE data_type IN ('tiles', '2d-gridded-coverage')")
+            .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+            .unwrap_or_default();
+        if !rasters.is_empty() {
+            return Err(IngestError::UnsupportedFormat {
+                file: display.to_string(),
+                found: format!(
+                    "a GeoPackage holding only raster tiles ({}) and no vector layer",
+                    rasters
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
     let mut layers: Vec<Box<dyn LayerReader>> = Vec::new();
     for (table, geometry_column, srs_id) in tables {
         let mut columns = Vec::new();

@@ -110,6 +110,19 @@ pub(crate) fn open(
     }
 }
 
+/// Opens a file positioned after its UTF-8 byte order mark, if it has one.
+pub(crate) fn skip_bom(path: &Path) -> Result<std::fs::File> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e| crate::IngestError::io(path, e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; 3];
+    let n = file.read(&mut head).map_err(io)?;
+    if n < 3 || head != [0xEF, 0xBB, 0xBF] {
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+    }
+    Ok(file)
+}
+
 /// The file stem of a path, used as the layer name.
 pub(crate) fn stem(path: &Path) -> String {
     path.file_stem()

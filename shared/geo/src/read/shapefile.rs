@@ -1,7 +1,7 @@
 //! Shapefile: the `.shp` geometry records streamed alongside the `.dbf` attribute records,
 //! CRS from the `.prj` file, encoding from the `.cpg` file.
 
-use super::dbf::{self, Dbf};
+use super::dbf::{self, Dbf, Record};
 use super::{LayerInfo, LayerReader, Sink};
 use crate::crs::CrsHint;
 use crate::error::{IngestError, Result};
@@ -67,9 +67,25 @@ pub(crate) fn open(
     let dbf_path = sidecar(path, "dbf");
     let fields = match &dbf_path {
         Some(dbf_path) => {
-            Dbf::open(dbf_path, encoding)
-                .map_err(|e| IngestError::malformed(display, Some(&name), e))?
-                .fields
+            let dbf = Dbf::open(dbf_path, encoding)
+                .map_err(|e| IngestError::malformed(display, Some(&name), e))?;
+            let shapes = sidecar(path, "shx")
+                .and_then(|shx| std::fs::metadata(shx).ok())
+                .map(|m| m.len().saturating_sub(100) / 8);
+            if let Some(shapes) = shapes.filter(|s| *s > u64::from(dbf.count)) {
+                warnings.push(format!(
+                    "the .dbf holds {} records but the .shp {shapes} shapes: the last {} features have no attributes; export the Shapefile again",
+                    dbf.count,
+                    shapes - u64::from(dbf.count)
+                ));
+            }
+            if encoding.is_none() && dbf.code_page.is_some() {
+                warnings.push(format!(
+                    "attributes were decoded as {}, the code page named in the .dbf header",
+                    dbf.code_page.map_or("", |e| e.name())
+                ));
+            }
+            dbf.fields
         }
         None => {
             warnings.push("the .dbf file is missing, so the layer has no attributes".to_string());
@@ -168,11 +184,15 @@ impl LayerReader for ShapefileLayer {
                     "the .shp file is truncated in feature {number}"
                 )));
             }
-            let values = match dbf.as_mut() {
-                Some(dbf) => dbf
-                    .next_record()
-                    .map_err(malformed)?
-                    .unwrap_or_else(|| vec![Value::Null; self.info.fields.len()]),
+            let values = match dbf
+                .as_mut()
+                .map(Dbf::next_record)
+                .transpose()
+                .map_err(malformed)?
+            {
+                Some(Some(Record::Values(values))) => values,
+                Some(Some(Record::Deleted)) => continue,
+                Some(None) => vec![Value::Null; self.info.fields.len()],
                 None => Vec::new(),
             };
             let result = shape(&content)

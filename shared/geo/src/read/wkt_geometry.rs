@@ -17,7 +17,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Geometry<f64>>, String> {
         _ => text,
     };
     let shown: String = body.chars().take(40).collect();
-    match std::panic::catch_unwind(|| Geometry::<f64>::try_from_wkt_str(body)) {
+    match crate::error::catch_quietly(|| Geometry::<f64>::try_from_wkt_str(body)) {
         Ok(Ok(geometry)) => Ok(Some(geometry)),
         Ok(Err(error)) => Err(format!("`{shown}` is not valid WKT ({error})")),
         Err(_) => Err(format!("`{shown}` is not valid WKT")),

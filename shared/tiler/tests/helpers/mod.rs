@@ -95,6 +95,7 @@ pub fn write_db(dir: &Path, layers: &[TestLayer]) {
             extent: Some(extent),
             skipped_count: 0,
             skipped: Vec::new(),
+            datum_transformations: Vec::new(),
         });
     }
     let schema = Schema {
