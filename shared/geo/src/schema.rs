@@ -91,6 +91,9 @@ pub enum FieldKind {
     Boolean,
     /// Date or date-time, stored as ISO 8601 text.
     Date,
+    /// Values of several types (or whole numbers beside decimals, or unsigned 64-bit
+    /// numbers): each value keeps its own type, stored as its JSON text.
+    Mixed,
 }
 
 /// A feature left out of a layer, with why.

@@ -79,7 +79,7 @@ fn a_geojson_sequence_with_record_separators_is_read_line_by_line() {
     let layer = &report.schema.layers[0];
     assert_eq!((layer.feature_count, layer.skipped_count), (2, 1));
     assert_eq!(layer.skipped[0].feature, 3);
-    assert_eq!(layer.fields[0].kind, FieldKind::Float);
+    assert_eq!(layer.fields[0].kind, FieldKind::Mixed);
     assert_eq!(layer.extent, Some([1.0, 2.0, 3.0, 4.0]));
 }
 

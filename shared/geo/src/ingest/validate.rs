@@ -8,6 +8,10 @@ use crate::schema::FieldSchema;
 use geo::BoundingRect;
 use geo_types::Geometry;
 
+/// Longitudes beyond ±180° up to this are kept: shapes crossing the antimeridian are often
+/// written with longitudes such as 190°, and the tiler wraps them onto the world.
+const MAX_LONGITUDE: f64 = 540.0;
+
 /// A feature ready to write, or why it was skipped.
 pub(super) type Processed = std::result::Result<Ready, Skip>;
 
@@ -110,7 +114,7 @@ pub(super) fn process(
         } else if c.y.abs() > 90.0 + 1e-9 {
             swapped = !crs.projected && c.y.abs() <= 180.0 && c.x.abs() <= 90.0;
             format!("latitude {} is out of range", c.y)
-        } else if c.x.abs() > 180.0 + 1e-9 {
+        } else if c.x.abs() > MAX_LONGITUDE {
             format!("longitude {} is out of range", c.x)
         } else {
             return Ok(());

@@ -182,7 +182,9 @@ impl Dbf {
             return Value::Null;
         }
         match column.kind {
-            FieldKind::String => Value::String(text.trim_end_matches([' ', '\0']).to_string()),
+            FieldKind::String | FieldKind::Mixed => {
+                Value::String(text.trim_end_matches([' ', '\0']).to_string())
+            }
             FieldKind::Integer => trimmed
                 .parse()
                 .map(Value::Integer)

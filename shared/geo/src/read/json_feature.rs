@@ -162,6 +162,7 @@ fn kind_of(value: &Json) -> Option<FieldKind> {
         Json::Null => None,
         Json::Bool(_) => Some(FieldKind::Boolean),
         Json::Number(n) if n.is_i64() => Some(FieldKind::Integer),
+        Json::Number(n) if n.is_u64() => Some(FieldKind::Mixed),
         Json::Number(_) => Some(FieldKind::Float),
         _ => Some(FieldKind::String),
     }
@@ -170,10 +171,9 @@ fn kind_of(value: &Json) -> Option<FieldKind> {
 fn merge(a: FieldKind, b: FieldKind) -> FieldKind {
     match (a, b) {
         (a, b) if a == b => a,
-        (FieldKind::Integer, FieldKind::Float) | (FieldKind::Float, FieldKind::Integer) => {
-            FieldKind::Float
-        }
-        _ => FieldKind::String,
+        // Each value keeps its own type: `27` beside `"27"`, `1` beside `1.5`, `true` beside
+        // text.
+        _ => FieldKind::Mixed,
     }
 }
 
@@ -305,6 +305,7 @@ pub(crate) fn geometry(value: &Json, depth: usize) -> Result<Option<Geometry<f64
 fn value(json: &Json, kind: FieldKind) -> Value {
     match (json, kind) {
         (Json::Null, _) => Value::Null,
+        (other, FieldKind::Mixed) => Value::String(other.to_string()),
         (Json::Bool(b), FieldKind::Boolean) => Value::Boolean(*b),
         (Json::Number(n), FieldKind::Integer) => {
             n.as_i64().map(Value::Integer).unwrap_or(Value::Null)

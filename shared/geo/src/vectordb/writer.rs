@@ -24,6 +24,7 @@ fn column_type(kind: FieldKind) -> ColumnType {
         FieldKind::Float => ColumnType::Double,
         FieldKind::Boolean => ColumnType::Bool,
         FieldKind::Date => ColumnType::DateTime,
+        FieldKind::Mixed => ColumnType::Json,
     }
 }
 
@@ -32,6 +33,12 @@ fn convert(kind: FieldKind, value: &Value) -> Option<Value> {
     use Value as V;
     match (kind, value) {
         (_, V::Null) => None,
+        (FieldKind::Mixed, V::String(_)) => Some(value.clone()),
+        (FieldKind::Mixed, V::Integer(i)) => Some(V::String(i.to_string())),
+        (FieldKind::Mixed, V::Float(f)) => Some(V::String(
+            serde_json::Number::from_f64(*f).map_or_else(|| "null".into(), |n| n.to_string()),
+        )),
+        (FieldKind::Mixed, V::Boolean(b)) => Some(V::String(b.to_string())),
         (FieldKind::String, V::String(_))
         | (FieldKind::Integer, V::Integer(_))
         | (FieldKind::Float, V::Float(_))
@@ -93,6 +100,7 @@ impl LayerWriter {
                     };
                     let column = match &value {
                         Value::String(s) if *kind == FieldKind::Date => ColumnValue::DateTime(s),
+                        Value::String(s) if *kind == FieldKind::Mixed => ColumnValue::Json(s),
                         Value::String(s) | Value::Date(s) => ColumnValue::String(s),
                         Value::Integer(v) => ColumnValue::Long(*v),
                         Value::Float(v) => ColumnValue::Double(*v),
