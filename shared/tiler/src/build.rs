@@ -7,6 +7,8 @@ use crate::feature::{Feature, Kind, Value};
 use crate::mvt::{encode_layer, push_layer, TileFeature, EXTENT};
 use crate::plan::TilePlan;
 use crate::report::ZoomReport;
+use crate::tiny::TinyPolygons;
+use crate::valid::{area2, make_valid};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::collections::HashMap;
@@ -42,7 +44,7 @@ pub(crate) fn build_tile(
     cache: &GzipCache,
 ) -> Result<Option<Vec<u8>>> {
     for extra in ESCALATION {
-        let mut too_small = vec![0u64; plan.layers.len()];
+        let mut too_small = vec![LeftOut::default(); plan.layers.len()];
         let mut prepared = prepare(plan, at, features, extra, &mut too_small);
         if prepared.is_empty() {
             add_too_small(stats, &too_small);
@@ -50,11 +52,20 @@ pub(crate) fn build_tile(
         }
         if let Some((data, dropped)) = fit(plan, &mut prepared, cache)? {
             for (i, p) in prepared.iter().enumerate() {
-                let counts = &mut stats.layers[usize::from(p.layer)];
+                let layer = usize::from(p.layer);
+                let counts = &mut stats.layers[layer];
                 if dropped[i] {
                     counts.dropped += p.count;
                 } else {
                     counts.kept += p.count;
+                    if counts.fields_used.is_empty() {
+                        counts.fields_used = vec![false; plan.layers[layer].fields.len()];
+                    }
+                    for (k, _) in p.feature.props {
+                        if let Some(used) = counts.fields_used.get_mut(usize::from(*k)) {
+                            *used = true;
+                        }
+                    }
                 }
             }
             add_too_small(stats, &too_small);
@@ -67,7 +78,7 @@ pub(crate) fn build_tile(
             break;
         }
     }
-    let mut too_small = vec![0u64; plan.layers.len()];
+    let mut too_small = vec![LeftOut::default(); plan.layers.len()];
     let mut prepared = prepare(plan, at, features, 32.0, &mut too_small);
     let refs: Vec<&Prepared> = prepared.iter_mut().map(|p| &*p).collect();
     let raw = encode(plan, &refs);
@@ -82,10 +93,30 @@ pub(crate) fn build_tile(
     })
 }
 
-fn add_too_small(stats: &mut ZoomReport, too_small: &[u64]) {
-    for (c, n) in stats.layers.iter_mut().zip(too_small) {
-        c.too_small += n;
+fn add_too_small(stats: &mut ZoomReport, left_out: &[LeftOut]) {
+    for (c, n) in stats.layers.iter_mut().zip(left_out) {
+        c.too_small += n.too_small;
+        c.thinned += n.thinned;
     }
+}
+
+/// Features of one layer left out of a tile by generalisation.
+#[derive(Debug, Clone, Copy, Default)]
+struct LeftOut {
+    too_small: u64,
+    thinned: u64,
+}
+
+/// Whether point feature `id` (its position along the layer's Hilbert order) is kept at `z`:
+/// a share `rate^-(max_zoom - z)` is kept, spread evenly along the curve (the radical inverse
+/// of the position), and a point kept at a zoom is kept at every zoom above.
+fn point_kept(id: u64, z: u8, max_zoom: u8, rate: f64) -> bool {
+    if rate <= 1.0 || z >= max_zoom {
+        return true;
+    }
+    let share = rate.powi(-i32::from(max_zoom - z));
+    let spread = id.reverse_bits() as f64 / 18_446_744_073_709_551_616.0;
+    spread < share
 }
 
 /// Encodes, then thins droppable features smallest first until the tile fits. Returns the
@@ -208,18 +239,23 @@ fn prepare<'a>(
     at: TileAt,
     features: &'a [Shared],
     extra: f64,
-    too_small: &mut [u64],
+    too_small: &mut [LeftOut],
 ) -> Vec<Prepared<'a>> {
     let z2 = f64::from(1u32 << at.z);
     let scale = z2 * f64::from(EXTENT);
     let knobs = plan.knobs;
     let mut out: Vec<Prepared> = Vec::with_capacity(features.len());
+    let mut tiny_polygons = TinyPolygons::new(plan.layers.len(), knobs.min_area);
     for f in features {
         let layer = &plan.layers[usize::from(f.layer)];
         if at.z < layer.min_zoom || at.z > layer.max_zoom {
             continue;
         }
         let full = at.z == layer.max_zoom;
+        if f.kind == Kind::Point && !point_kept(f.id, at.z, layer.max_zoom, knobs.point_drop_rate) {
+            too_small[usize::from(f.layer)].thinned += 1;
+            continue;
+        }
         let tol = if full {
             extra
         } else {
@@ -234,15 +270,34 @@ fn prepare<'a>(
             all: tol == 0.0,
         };
         let mut rings = feature_rings(f, &q, full, knobs.min_area, knobs.min_length, scale);
-        if rings.is_empty() && full && touches_tile(f, at) {
-            rings = fallback_rings(f, &q);
-        }
+        let mut count = 1;
         if rings.is_empty() {
-            // At a maximum zoom only pieces lying in the buffer can vanish: not counted.
-            if !full {
-                too_small[usize::from(f.layer)] += 1;
+            // A piece of a large polygon enclosing no area here lies in a hole or along the
+            // buffer line: the polygon is not in this tile, nothing is lost.
+            let area = f.weight * scale * scale;
+            let tiny = f.kind != Kind::Polygon || area < TINY_AREA.max(knobs.min_area);
+            if tiny && full && touches_tile(f, at) {
+                rings = fallback_rings(f, &q);
             }
-            continue;
+            if rings.is_empty() {
+                // At a maximum zoom only pieces lying in the buffer can vanish: not counted.
+                if full || !tiny {
+                    continue;
+                }
+                too_small[usize::from(f.layer)].too_small += 1;
+                let square = match fallback_rings(f, &q).first() {
+                    Some(first) if f.kind == Kind::Polygon && knobs.tiny_polygons_add_up => {
+                        tiny_polygons.absorb(usize::from(f.layer), area, first[0])
+                    }
+                    _ => None,
+                };
+                let Some(square) = square.filter(|_| touches_tile(f, at)) else {
+                    continue;
+                };
+                // The square stands for polygons already counted as too small.
+                rings = vec![square];
+                count = 0;
+            }
         }
         out.push(Prepared {
             layer: f.layer,
@@ -254,7 +309,7 @@ fn prepare<'a>(
             },
             droppable: !full,
             priority: f.weight,
-            count: 1,
+            count,
         });
     }
     out.sort_by_key(|p| p.layer);
@@ -264,6 +319,9 @@ fn prepare<'a>(
     }
     out
 }
+
+/// Area (tile units²) under which a polygon counts as too small to draw rather than absent.
+const TINY_AREA: f64 = 16.0;
 
 fn touches_tile(f: &Feature, at: TileAt) -> bool {
     let size = 1.0 / f64::from(1u32 << at.z);
@@ -295,14 +353,6 @@ impl Quantizer {
         }
         out
     }
-}
-
-fn area2(ring: &[[i32; 2]]) -> i64 {
-    let mut sum = 0i64;
-    for w in ring.windows(2) {
-        sum += i64::from(w[0][0]) * i64::from(w[1][1]) - i64::from(w[1][0]) * i64::from(w[0][1]);
-    }
-    sum
 }
 
 fn feature_rings(
@@ -370,6 +420,9 @@ fn feature_rings(
                     outer_kept = true;
                 }
                 rings.push(ring);
+            }
+            if !rings.is_empty() {
+                rings = make_valid(&rings);
             }
         }
     }
@@ -439,6 +492,7 @@ fn props_hash(props: &[(u16, Value)]) -> u64 {
         match v {
             Value::Bool(b) => (0u8, *b).hash(&mut h),
             Value::Int(i) => (1u8, *i).hash(&mut h),
+            Value::UInt(u) => (4u8, *u).hash(&mut h),
             Value::Float(f) => (2u8, f.to_bits()).hash(&mut h),
             Value::Str(s) => (3u8, s).hash(&mut h),
         }

@@ -12,6 +12,8 @@ pub enum Value {
     Bool(bool),
     /// Signed integer.
     Int(i64),
+    /// Unsigned integer beyond the signed range.
+    UInt(u64),
     /// Floating-point number.
     Float(f64),
     /// Text.
@@ -23,6 +25,7 @@ impl Value {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
+            Value::UInt(u) => Some(*u as f64),
             Value::Float(f) => Some(*f),
             Value::Bool(_) => None,
             Value::Str(s) => s.trim().parse().ok(),
@@ -126,11 +129,12 @@ pub(crate) fn project_x(lon: f64) -> f64 {
     lon / 360.0 + 0.5
 }
 
-/// Latitude to Web Mercator y in 0..1 (y down), clamped at the poles.
+/// Latitude to Web Mercator y (y down): 0..1 within the Web Mercator limit (±85.05°), beyond
+/// it up to about ±2.3 near the poles, where parts are then cut off (never flattened onto the
+/// limit, which would change their shape).
 pub(crate) fn project_y(lat: f64) -> f64 {
-    let sin = (lat.to_radians()).sin();
-    let y = 0.5 - 0.25 * ((1.0 + sin) / (1.0 - sin)).ln() / std::f64::consts::PI;
-    y.clamp(0.0, 1.0)
+    let sin = (lat.clamp(-89.9999, 89.9999).to_radians()).sin();
+    0.5 - 0.25 * ((1.0 + sin) / (1.0 - sin)).ln() / std::f64::consts::PI
 }
 
 /// Web Mercator x back to longitude.

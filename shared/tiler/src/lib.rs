@@ -11,6 +11,7 @@ mod clip;
 pub mod error;
 mod feature;
 pub mod filter;
+mod globe;
 mod guess;
 pub mod merge;
 mod mvt;
@@ -22,6 +23,8 @@ mod run;
 pub mod shard;
 mod simplify;
 mod spill;
+mod tiny;
+mod valid;
 
 pub use error::{Result, TileError};
 pub use feature::Value;

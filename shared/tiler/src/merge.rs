@@ -169,6 +169,11 @@ fn write_archive(
             .flat_map(|z| &z.layers)
             .map(|l| l.too_small)
             .sum(),
+        features_thinned: zooms
+            .iter()
+            .flat_map(|z| &z.layers)
+            .map(|l| l.thinned)
+            .sum(),
         zooms,
         sample_bounds: plan.area.map(|_| plan.bounds),
         ..TileReport::default()
@@ -199,12 +204,25 @@ fn metadata(
     let layers: Vec<serde_json::Value> = plan
         .layers
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
+            // Only the attributes some tile carries.
+            let used = |k: usize| {
+                report.zooms.iter().any(|z| {
+                    z.layers
+                        .get(i)
+                        .and_then(|c| c.fields_used.get(k))
+                        .copied()
+                        .unwrap_or(false)
+                })
+            };
             let fields: serde_json::Map<String, serde_json::Value> = l
                 .fields
                 .iter()
                 .zip(&l.field_types)
-                .map(|(f, t)| (f.clone(), json!(t)))
+                .enumerate()
+                .filter(|(k, _)| used(*k))
+                .map(|(_, (f, t))| (f.clone(), json!(t)))
                 .collect();
             json!({
                 "id": l.name,
@@ -225,31 +243,38 @@ fn metadata(
                 .map(|l| {
                     (
                         l.layer.clone(),
-                        json!({"kept": l.kept, "dropped": l.dropped, "too_small": l.too_small}),
+                        json!({"kept": l.kept, "dropped": l.dropped, "too_small": l.too_small,
+                               "thinned": l.thinned}),
                     )
                 })
                 .collect();
             json!({"zoom": z.zoom, "tiles": z.tiles, "layers": layers})
         })
         .collect();
-    json!({
-        "tilejson": "3.0.0",
-        "name": plan.layers.first().map(|l| l.name.clone()).unwrap_or_default(),
-        "format": "pbf",
-        "scheme": "xyz",
-        "minzoom": plan.min_zoom,
-        "maxzoom": plan.max_zoom,
-        "bounds": plan.bounds,
-        "center": [center[0], center[1], center_zoom],
-        "vector_layers": layers,
-        "tuilerie": {
+    let b = plan.bounds;
+    let tuilerie = json!({
             "preset": plan.preset.name(),
             "max_zoom_guessed": plan.max_zoom_guessed,
             "features_read": report.features_read,
             "features_dropped": report.features_dropped,
             "features_too_small": report.features_too_small,
+            "features_thinned": report.features_thinned,
             "sample": plan.area.is_some(),
             "zooms": zooms,
-        },
+    });
+    // Values are strings as in MBTiles metadata (tippecanoe-decode warns otherwise), except the
+    // layer list; zooms, bounds and centre are also in the archive header.
+    json!({
+        "tilejson": "3.0.0",
+        "name": plan.layers.first().map(|l| l.name.clone()).unwrap_or_default(),
+        "format": "pbf",
+        "type": "overlay",
+        "scheme": "xyz",
+        "minzoom": plan.min_zoom.to_string(),
+        "maxzoom": plan.max_zoom.to_string(),
+        "bounds": format!("{},{},{},{}", b[0], b[1], b[2], b[3]),
+        "center": format!("{},{},{}", center[0], center[1], center_zoom),
+        "vector_layers": layers,
+        "tuilerie": tuilerie.to_string(),
     })
 }

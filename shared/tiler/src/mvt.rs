@@ -19,6 +19,7 @@ pub(crate) struct TileFeature<'a> {
 enum ValueKey<'a> {
     Bool(bool),
     Int(i64),
+    UInt(u64),
     Float(u64),
     Str(&'a str),
 }
@@ -27,6 +28,7 @@ fn value_key(v: &Value) -> ValueKey<'_> {
     match v {
         Value::Bool(b) => ValueKey::Bool(*b),
         Value::Int(i) => ValueKey::Int(*i),
+        Value::UInt(u) => ValueKey::UInt(*u),
         Value::Float(f) => ValueKey::Float(f.to_bits()),
         Value::Str(s) => ValueKey::Str(s),
     }
@@ -159,6 +161,10 @@ pub(crate) fn encode_layer(name: &str, keys: &[String], features: &[&TileFeature
             Value::Float(f) => {
                 value_buf.push(25);
                 value_buf.extend_from_slice(&f.to_le_bytes());
+            }
+            Value::UInt(u) => {
+                value_buf.push(40);
+                put_varint(&mut value_buf, *u);
             }
             Value::Int(i) if *i >= 0 => {
                 value_buf.push(40);

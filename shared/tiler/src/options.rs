@@ -107,6 +107,9 @@ pub enum Preset {
     PolygonsMerged,
     /// Polygons harmonised: uniform simplification and a small minimum size at every zoom.
     PolygonsHarmonised,
+    /// Everything kept at every zoom as long as tiles fit their limits: no density thinning
+    /// of points, no minimum size, light simplification.
+    KeepAll,
 }
 
 /// Concrete generalisation knobs of a preset.
@@ -120,11 +123,26 @@ pub struct PresetKnobs {
     pub min_length: f64,
     /// Merge features with identical attributes into one feature below the maximum zoom.
     pub merge_same_attributes: bool,
+    /// Points are thinned by this factor per zoom below a layer's maximum zoom, evenly over
+    /// space, as tippecanoe's drop rate does; `1.0` keeps every point.
+    #[serde(default = "default_drop_rate")]
+    pub point_drop_rate: f64,
+    /// Below the maximum zoom, the areas of polygons too small to draw add up into
+    /// representative squares, so that a grid of tiny cells keeps its coverage.
+    #[serde(default)]
+    pub tiny_polygons_add_up: bool,
 }
+
+fn default_drop_rate() -> f64 {
+    DEFAULT_DROP_RATE
+}
+
+/// tippecanoe's default drop rate.
+pub const DEFAULT_DROP_RATE: f64 = 2.5;
 
 impl Preset {
     /// Every preset, in display order.
-    pub const ALL: [Preset; 7] = [
+    pub const ALL: [Preset; 8] = [
         Preset::Heterogeneous,
         Preset::Networks,
         Preset::Lines,
@@ -132,6 +150,7 @@ impl Preset {
         Preset::PolygonsSelected,
         Preset::PolygonsMerged,
         Preset::PolygonsHarmonised,
+        Preset::KeepAll,
     ];
 
     /// The preset's knobs.
@@ -144,12 +163,19 @@ impl Preset {
             Preset::PolygonsSelected => (3.0, 64.0, 8.0, false),
             Preset::PolygonsMerged => (3.0, 4.0, 2.0, true),
             Preset::PolygonsHarmonised => (4.0, 8.0, 2.0, false),
+            Preset::KeepAll => (1.0, 0.0, 0.0, false),
         };
         PresetKnobs {
             tolerance,
             min_area,
             min_length,
             merge_same_attributes: merge,
+            tiny_polygons_add_up: self != Preset::PolygonsSelected,
+            point_drop_rate: if self == Preset::KeepAll {
+                1.0
+            } else {
+                DEFAULT_DROP_RATE
+            },
         }
     }
 
@@ -163,6 +189,7 @@ impl Preset {
             Preset::PolygonsSelected => "polygons_selected",
             Preset::PolygonsMerged => "polygons_merged",
             Preset::PolygonsHarmonised => "polygons_harmonised",
+            Preset::KeepAll => "keep_all",
         }
     }
 }

@@ -4,6 +4,7 @@
 use crate::bucket::Buckets;
 use crate::error::{Result, TileError};
 use crate::feature::{unproject_x, unproject_y, Feature};
+use crate::globe::place_on_world;
 use crate::guess::{densest_center, guess_max_zoom};
 use crate::mvt::EXTENT;
 use crate::options::{Preset, PresetKnobs, TileLimits, TileOptions, SAMPLE_TILES};
@@ -148,7 +149,12 @@ pub fn plan_with(
     let mut layers = Vec::new();
     let mut total = 0u64;
     for ls in &schema.layers {
-        let lo = options.layers.get(&ls.name).cloned().unwrap_or_default();
+        let lo = options
+            .layers
+            .get(&ls.name)
+            .or_else(|| options.layers.get(&ls.original_name))
+            .cloned()
+            .unwrap_or_default();
         if lo.exclude {
             continue;
         }
@@ -158,15 +164,16 @@ pub fn plan_with(
         let mut field_types = Vec::new();
         let mut column_map = Vec::new();
         for (col, ty) in &cols {
-            let name = ls
-                .fields
-                .iter()
-                .find(|f| &f.name == col || &f.original_name == col)
-                .map_or(col.clone(), |f| f.name.clone());
-            let kept = lo.attributes.as_ref().is_none_or(|a| a.contains(&name));
+            // Columns carry the normalised names; keys in tiles are the names of the source.
+            let field = ls.fields.iter().find(|f| &f.name == col);
+            let key = field.map_or(col.clone(), |f| f.original_name.clone());
+            let kept = lo
+                .attributes
+                .as_ref()
+                .is_none_or(|a| a.contains(col) || a.contains(&key));
             if kept {
                 column_map.push(Some(fields.len() as u16));
-                fields.push(name);
+                fields.push(key);
                 field_types.push((*ty).to_string());
             } else {
                 column_map.push(None);
@@ -177,9 +184,10 @@ pub fn plan_with(
                 cols.iter()
                     .position(|(c, _)| {
                         c == &f.field
-                            || ls.fields.iter().any(|s| {
-                                (&s.name == c || &s.original_name == c) && s.name == f.field
-                            })
+                            || ls
+                                .fields
+                                .iter()
+                                .any(|s| &s.name == c && s.original_name == f.field)
                     })
                     .ok_or_else(|| TileError::Filter {
                         filter: f.field.clone(),
@@ -205,7 +213,7 @@ pub fn plan_with(
             filter: lo.filter.clone(),
         });
         layers.push((
-            ls.name.clone(),
+            tile_layer_name(ls, &schema),
             fields,
             field_types,
             lo.min_zoom,
@@ -319,7 +327,11 @@ pub fn plan_with(
                         f64::NEG_INFINITY,
                         f64::NEG_INFINITY,
                     ];
+                    let mut placed = Vec::new();
                     for f in convert(raw, li as u16, sq_tol) {
+                        place_on_world(f, plan_ref.buffer_at(0), &mut placed);
+                    }
+                    for f in placed {
                         bb = union(bb, f.bbox);
                         crate::bucket::spill_feature(plan_ref, &f, &mut spilled);
                     }
@@ -356,7 +368,12 @@ pub fn plan_with(
     }
     plan.features_read = read;
     if world[0].is_finite() {
-        let mut b = world;
+        let mut b = [
+            world[0].max(0.0),
+            world[1].max(0.0),
+            world[2].min(1.0),
+            world[3].min(1.0),
+        ];
         if let Some(a) = area {
             let n = f64::from(1u32 << max_zoom);
             b = [
@@ -376,6 +393,23 @@ pub fn plan_with(
     plan.shards = buckets.finish(&plan)?;
     progress(1.0);
     Ok(plan)
+}
+
+/// Name of a layer inside tiles: its name in the source, unless another layer of the database
+/// has the same (layers of one tile need distinct names), then its normalised name.
+fn tile_layer_name(layer: &tuilerie_geo::schema::LayerSchema, schema: &Schema) -> String {
+    let original = layer.original_name.trim();
+    let shared = schema
+        .layers
+        .iter()
+        .filter(|l| l.original_name.trim() == original)
+        .count()
+        > 1;
+    if original.is_empty() || shared {
+        layer.name.clone()
+    } else {
+        original.to_string()
+    }
 }
 
 /// Spilled records of one feature and its bounding box.

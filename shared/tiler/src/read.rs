@@ -44,10 +44,8 @@ pub(crate) fn columns(path: &Path, layer: &str) -> Result<Vec<(String, &'static 
         for c in cols.iter() {
             let ty = match c.type_() {
                 ColumnType::Bool => "Boolean",
-                ColumnType::String
-                | ColumnType::Json
-                | ColumnType::DateTime
-                | ColumnType::Binary => "String",
+                ColumnType::Json => "Mixed",
+                ColumnType::String | ColumnType::DateTime | ColumnType::Binary => "String",
                 _ => "Number",
             };
             out.push((c.name().to_string(), ty));
@@ -81,16 +79,32 @@ fn to_value(v: &ColumnValue) -> Option<Value> {
         ColumnValue::Int(x) => Value::Int(i64::from(*x)),
         ColumnValue::UInt(x) => Value::Int(i64::from(*x)),
         ColumnValue::Long(x) => Value::Int(*x),
-        ColumnValue::ULong(x) => i64::try_from(*x)
-            .map(Value::Int)
-            .unwrap_or(Value::Float(*x as f64)),
+        ColumnValue::ULong(x) => i64::try_from(*x).map(Value::Int).unwrap_or(Value::UInt(*x)),
         ColumnValue::Float(x) => Value::Float(f64::from(*x)),
         ColumnValue::Double(x) => Value::Float(*x),
-        ColumnValue::String(s) | ColumnValue::Json(s) | ColumnValue::DateTime(s) => {
-            Value::Str((*s).to_string())
-        }
+        ColumnValue::Json(s) => json_value(s),
+        ColumnValue::String(s) | ColumnValue::DateTime(s) => Value::Str((*s).to_string()),
         ColumnValue::Binary(_) => return None,
     })
+}
+
+/// A value of a mixed column, stored as its JSON text: numbers, booleans and text keep their
+/// own type; arrays and objects stay JSON text, as tippecanoe writes them.
+fn json_value(text: &str) -> Value {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+        Ok(serde_json::Value::String(s)) => Value::Str(s),
+        Ok(serde_json::Value::Number(n)) => {
+            if let Some(i) = n.as_i64() {
+                Value::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::UInt(u)
+            } else {
+                Value::Float(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        _ => Value::Str(text.to_string()),
+    }
 }
 
 impl PropertyProcessor for Props<'_> {
@@ -146,6 +160,16 @@ fn geometry_parts(g: &flatgeobuf::Geometry, ty: GeometryType, out: &mut Parts) {
     } else {
         ty
     };
+    // A geometry collection is written with its parts only, each of its own type, and may be
+    // labelled with the type of its last part: read it part by part.
+    if ty != GeometryType::MultiPolygon && g.xy().is_none() {
+        if let Some(parts) = g.parts().filter(|p| !p.is_empty()) {
+            for p in parts.iter() {
+                geometry_parts(&p, GeometryType::Unknown, out);
+            }
+            return;
+        }
+    }
     let mut push = |kind: Kind, rings: Vec<(bool, Vec<[f64; 2]>)>| {
         if let Some(last) = out.last_mut().filter(|(k, _)| *k == kind) {
             last.1.extend(rings);

@@ -14,6 +14,12 @@ pub struct LayerCounts {
     pub dropped: u64,
     /// Features left out by the preset's generalisation (smaller than the minimum size).
     pub too_small: u64,
+    /// Points left out by density thinning below the maximum zoom (the preset's drop rate).
+    #[serde(default)]
+    pub thinned: u64,
+    /// For each kept attribute of the layer, whether some tile of this zoom carries it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields_used: Vec<bool>,
 }
 
 /// Tiles and counts of one zoom.
@@ -56,6 +62,13 @@ impl ZoomReport {
             a.kept += b.kept;
             a.dropped += b.dropped;
             a.too_small += b.too_small;
+            a.thinned += b.thinned;
+            if a.fields_used.len() < b.fields_used.len() {
+                a.fields_used.resize(b.fields_used.len(), false);
+            }
+            for (x, y) in a.fields_used.iter_mut().zip(&b.fields_used) {
+                *x |= *y;
+            }
         }
     }
 }
@@ -91,6 +104,9 @@ pub struct TileReport {
     pub features_dropped: u64,
     /// Feature occurrences left out by generalisation, all zooms and layers.
     pub features_too_small: u64,
+    /// Point occurrences left out by density thinning, all zooms and layers.
+    #[serde(default)]
+    pub features_thinned: u64,
     /// Counts per zoom and layer.
     pub zooms: Vec<ZoomReport>,
     /// Area tiled in sample mode, `[west, south, east, north]`.

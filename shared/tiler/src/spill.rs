@@ -33,6 +33,10 @@ pub(crate) fn write_feature(buf: &mut Vec<u8>, f: &Feature) {
                 buf.push(1);
                 buf.extend_from_slice(&i.to_le_bytes());
             }
+            Value::UInt(u) => {
+                buf.push(4);
+                put_u64(buf, *u);
+            }
             Value::Float(x) => {
                 buf.push(2);
                 put_f64(buf, *x);
@@ -106,6 +110,7 @@ pub(crate) fn read_features(data: &[u8]) -> Option<Vec<Feature>> {
             let v = match c.u8()? {
                 0 => Value::Bool(c.u8()? != 0),
                 1 => Value::Int(c.u64()? as i64),
+                4 => Value::UInt(c.u64()?),
                 2 => Value::Float(c.f64()?),
                 3 => {
                     let n = c.u32()? as usize;

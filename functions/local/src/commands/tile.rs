@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long)]
     pub max_zoom: Option<u8>,
     /// Generalisation preset: heterogeneous, networks, lines, polygons_schematised,
-    /// polygons_selected, polygons_merged, polygons_harmonised.
+    /// polygons_selected, polygons_merged, polygons_harmonised, keep_all (no density thinning).
     #[arg(long, default_value = "heterogeneous")]
     pub preset: Preset,
     /// Tile buffer in tile units (extent 4096).
@@ -127,15 +127,16 @@ fn print_report(r: &TileReport) {
         r.shards
     );
     println!(
-        "features dropped to fit the limits: {}, left out as too small: {}",
-        r.features_dropped, r.features_too_small
+        "features dropped to fit the limits: {}, left out as too small: {}, points thinned \
+         by density: {}",
+        r.features_dropped, r.features_too_small, r.features_thinned
     );
     for z in &r.zooms {
         for l in &z.layers {
-            if l.dropped > 0 || l.too_small > 0 {
+            if l.dropped > 0 || l.too_small > 0 || l.thinned > 0 {
                 println!(
-                    "  z{} {}: kept {}, dropped {}, too small {}",
-                    z.zoom, l.layer, l.kept, l.dropped, l.too_small
+                    "  z{} {}: kept {}, dropped {}, too small {}, thinned {}",
+                    z.zoom, l.layer, l.kept, l.dropped, l.too_small, l.thinned
                 );
             }
         }

@@ -139,16 +139,17 @@ pub fn decode(archive: &Path) -> Json {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Runs `tippecanoe-decode` on the archive and returns its GeoJSON.
+/// Runs `tippecanoe-decode` on the archive and returns its GeoJSON; it must not warn.
 pub fn tippecanoe_decode(archive: &Path) -> Json {
     let out = Command::new(tools().join("tippecanoe-decode"))
         .arg(archive)
         .output()
         .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tippecanoe-decode failed: {stderr}");
     assert!(
-        out.status.success(),
-        "tippecanoe-decode failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.trim().is_empty(),
+        "tippecanoe-decode warned: {stderr}"
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
