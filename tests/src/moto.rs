@@ -30,7 +30,9 @@ use tokio::sync::OnceCell;
 /// both see `held = 99 MiB`, both pass `held <= 99 MiB`, both add); a cancelled transaction
 /// restores a copy of the whole table taken when it began, erasing what other threads wrote
 /// meanwhile. DynamoDB itself applies conditional writes and transactions atomically, so the
-/// emulator must too. Other services stay concurrent (an SQS long poll must not block them).
+/// emulator must too. Step Functions requests are serialised for the same reason: two
+/// `StartExecution` calls of one name must not both create an execution, as on AWS. Other
+/// services stay concurrent (an SQS long poll must not block them).
 const LAUNCHER: &str = r#"
 import os, sys, threading
 from werkzeug.serving import make_server
@@ -38,11 +40,11 @@ from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication, MotoRequestHandler, create_backend_app)
 
 moto = DomainDispatcherApplication(create_backend_app)
-dynamodb = threading.Lock()
+serial = threading.Lock()
 
 def app(environ, start_response):
-    if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
-        with dynamodb:
+    if environ.get("HTTP_X_AMZ_TARGET", "").startswith(("DynamoDB", "AWSStepFunctions")):
+        with serial:
             return list(moto(environ, start_response))
     return moto(environ, start_response)
 
