@@ -27,9 +27,12 @@ impl Config {
 
     /// The application configuration, with the SDK configuration loaded from the environment.
     pub fn app(self, sdk: aws_config::SdkConfig) -> tuilerie_app::Config {
+        let pipeline =
+            tuilerie_app::AwsPipeline::from_env(&self.table, |name| std::env::var(name).ok());
         tuilerie_app::Config::Aws {
             table: self.table,
             sdk: Box::new(sdk),
+            pipeline,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::routing::MethodRouter;
 
-use crate::routes::{account, creation, join, members, meta, quotas, workspaces};
+use crate::routes::{account, creation, join, members, meta, pipeline, quotas, workspaces};
 use crate::state::AppState;
 
 /// An HTTP method used by the API.
@@ -115,5 +115,17 @@ pub fn endpoints() -> Vec<Endpoint> {
         endpoint!(Post "/workspaces/{ws}/reservations", quotas::reserve, 201, "Reservation", Some("NewReservation"), "owners, admins and editors of the workspace", "Reserves quota before writing."),
         endpoint!(Post "/workspaces/{ws}/reservations/{id}/commit", quotas::commit, 200, "Reservation", None, "owners, admins and editors of the workspace", "Turns a reservation into usage."),
         endpoint!(Delete "/workspaces/{ws}/reservations/{id}", quotas::release, 200, "Reservation", None, "owners, admins and editors of the workspace", "Gives a reservation back."),
+        endpoint!(Post "/workspaces/{ws}/uploads", pipeline::create_upload, 201, "UploadTicket", Some("NewUpload"), "owners, admins and editors of the workspace", "Announces an upload: reserves its size on the uploads quota and answers where to PUT its bytes."),
+        endpoint!(Get "/workspaces/{ws}/uploads/{id}", pipeline::upload, 200, "Upload", None, "members of the workspace", "An upload, its state, and the database and pyramid it led to."),
+        endpoint!(Delete "/workspaces/{ws}/uploads/{id}", pipeline::delete_upload, 204, "", None, "owners, admins and editors of the workspace", "Deletes an upload that is not being integrated, and the bytes it counted."),
+        endpoint!(Post "/workspaces/{ws}/uploads/{id}/retry", pipeline::retry_upload, 202, "Upload", None, "owners, admins and editors of the workspace", "Starts a failed upload again from its kept file."),
+        endpoint!(Get "/workspaces/{ws}/databases/{id}", pipeline::database, 200, "Database", None, "members of the workspace", "A vector database with its layers and fields."),
+        endpoint!(Post "/workspaces/{ws}/databases/{id}/pyramids", pipeline::create_pyramid, 202, "Pyramid", Some("NewPyramid"), "owners, admins and editors of the workspace", "Asks for a pyramid, or a sample with `sample`, of a ready database."),
+        endpoint!(Get "/workspaces/{ws}/pyramids/{id}", pipeline::pyramid, 200, "Pyramid", None, "members of the workspace", "A pyramid or sample: state, progress, size and, when failed, the report."),
+        endpoint!(Post "/workspaces/{ws}/pyramids/{id}/cancel", pipeline::cancel_pyramid, 200, "Pyramid", None, "owners, admins and editors of the workspace", "Cancels a queued or running pyramid."),
+        endpoint!(Post "/workspaces/{ws}/pyramids/{id}/validate", pipeline::validate_pyramid, 202, "Pyramid", None, "owners, admins and editors of the workspace", "Turns a generated sample into the full pyramid, with the same tiling."),
+        endpoint!(Post "/workspaces/{ws}/pyramids/{id}/retry", pipeline::retry_pyramid, 202, "Pyramid", None, "owners, admins and editors of the workspace", "Starts a failed or cancelled pyramid again."),
+        endpoint!(Delete "/workspaces/{ws}/pyramids/{id}", pipeline::delete_pyramid, 204, "", None, "owners, admins and editors of the workspace", "Deletes a pyramid that is not being made, and the bytes it counted."),
+        endpoint!(Get "/workspaces/{ws}/pyramids/{id}/tiles/{z}/{x}/{y}", pipeline::preview_tile, 200, "", None, "members of the workspace", "A tile of a generated pyramid (gzip-encoded MVT; 204 where there is none), for the private preview."),
     ]
 }

@@ -173,3 +173,40 @@ impl StepFunctions {
         format!("{base}:{name}")
     }
 }
+
+#[async_trait::async_trait]
+impl tuilerie_core::ports::Workflows for StepFunctions {
+    async fn start(
+        &self,
+        job: &tuilerie_core::ports::Job,
+        name: &str,
+    ) -> Result<(), tuilerie_core::ports::WorkflowError> {
+        let input = serde_json::json!({ "job": job }).to_string();
+        match StepFunctions::start(self, name, &input).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(workflow_error(error)),
+        }
+    }
+
+    async fn cancel(&self, name: &str) -> Result<(), tuilerie_core::ports::WorkflowError> {
+        match self.stop(&self.arn_of(name), "cancelled by a member").await {
+            Ok(()) => Ok(()),
+            Err(ExecutionError::Call { message, .. })
+                if message.contains("does not exist") || message.contains("not found") =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(workflow_error(error)),
+        }
+    }
+}
+
+fn workflow_error(error: ExecutionError) -> tuilerie_core::ports::WorkflowError {
+    use tuilerie_core::ports::WorkflowError;
+    match &error {
+        ExecutionError::Call {
+            transient: true, ..
+        } => WorkflowError::Unavailable(Box::new(error)),
+        _ => WorkflowError::Backend(Box::new(error)),
+    }
+}

@@ -82,6 +82,22 @@ id_type!(
     "rs_"
 );
 
+id_type!(
+    /// Identifies an upload, e.g. `up_3f2a…`.
+    UploadId,
+    "up_"
+);
+id_type!(
+    /// Identifies a vector database, e.g. `db_3f2a…`.
+    DatabaseId,
+    "db_"
+);
+id_type!(
+    /// Identifies a tile pyramid (full or sample), e.g. `py_3f2a…`.
+    PyramidId,
+    "py_"
+);
+
 /// Identifies a user: the `sub` claim of their token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod item;
 pub mod ports;
 pub mod quota;
 pub mod request;

@@ -54,12 +54,15 @@ impl TestApp {
         let app = App::build(Config::Local {
             records: dir.path().join("records.sqlite"),
             secret: secret.as_bytes().to_vec(),
+            data: dir.path().to_path_buf(),
+            jobs: 2,
         })
         .await
         .unwrap();
         let auth = LocalAuthenticator::new(secret.as_bytes());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        app.listening_on(&url).await.unwrap();
         let router = app.router();
         tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();

@@ -24,9 +24,13 @@ pub struct Args {
     /// Port to listen on, on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Seed a demo workspace and print ready-to-paste `curl` commands.
+    /// Seed a demo workspace, upload a demo dataset into it and print ready-to-paste `curl`
+    /// commands.
     #[arg(long)]
     demo: bool,
+    /// How many pipeline jobs run at once (each tiles on every core); others wait, queued.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
 }
 
 /// Runs `tuilerie serve` until interrupted.
@@ -40,6 +44,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let app = App::build(Config::Local {
         records: args.data.join(RECORDS_FILE),
         secret: secret.clone(),
+        data: args.data.clone(),
+        jobs: args.jobs.clamp(1, 64),
     })
     .await?;
     let authenticator = LocalAuthenticator::new(&secret);
@@ -47,6 +53,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let url = format!("http://{}", listener.local_addr()?);
+    let resumed = app.listening_on(&url).await?;
+    if resumed > 0 {
+        tracing::info!(resumed, "jobs under way at the last stop resumed");
+    }
     let mut out = std::io::stdout().lock();
     if args.demo {
         let seeded = demo::seed(app.services()).await?;

@@ -17,10 +17,125 @@ fn reference(name: &str) -> Value {
 
 pub(super) fn schemas() -> Value {
     let mut schemas = request_schemas();
-    if let (Some(all), Value::Object(answers)) = (schemas.as_object_mut(), answer_schemas()) {
-        all.extend(answers);
+    for more in [answer_schemas(), pipeline_schemas()] {
+        if let (Some(all), Value::Object(more)) = (schemas.as_object_mut(), more) {
+            all.extend(more);
+        }
     }
     schemas
+}
+
+/// Schemas of uploads, databases and pyramids, asked for and answered.
+fn pipeline_schemas() -> Value {
+    let text = json!({ "type": "string" });
+    let maybe_text = json!({ "type": ["string", "null"] });
+    let time = json!({ "type": "string", "format": "date-time" });
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let fraction = json!({ "type": "number", "minimum": 0, "maximum": 1 });
+    let zoom = json!({ "type": "integer", "minimum": 0, "maximum": tuilerie_core::item::MAX_ZOOM });
+    let bbox = json!({ "type": ["array", "null"], "items": { "type": "number" }, "minItems": 4, "maxItems": 4 });
+    let point = json!({ "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2,
+        "description": "[longitude, latitude] in degrees" });
+    let maybe_report = json!({ "oneOf": [reference("Report"), { "type": "null" }] });
+    let layer_tiling = json!({
+        "type": "object", "additionalProperties": false,
+        "properties": {
+            "attributes": { "type": "array", "items": text, "maxItems": 10000 },
+            "filter": { "type": "string", "description": "e.g. `population > 1000`" },
+            "min_zoom": zoom, "max_zoom": zoom
+        }
+    });
+    let tiling_properties = json!({
+        "min_zoom": zoom, "max_zoom": zoom,
+        "preset": { "type": "string", "enum": ["heterogeneous", "networks", "lines", "polygons_schematised",
+            "polygons_selected", "polygons_merged", "polygons_harmonised", "keep_all"] },
+        "layers": { "type": "object", "additionalProperties": layer_tiling, "maxProperties": 1000 }
+    });
+    let mut sample_properties = tiling_properties.clone();
+    if let Some(map) = sample_properties.as_object_mut() {
+        map.insert("point".to_owned(), point.clone());
+    }
+    let mut new_pyramid = tiling_properties.clone();
+    if let Some(map) = new_pyramid.as_object_mut() {
+        map.insert(
+            "sample".to_owned(),
+            json!({ "type": "object", "additionalProperties": false, "properties": { "point": point } }),
+        );
+    }
+    json!({
+        "Tiling": { "type": "object", "additionalProperties": false, "properties": tiling_properties },
+        "Then": { "oneOf": [
+            { "type": "object", "additionalProperties": false, "required": ["pyramid"],
+              "properties": { "pyramid": reference("Tiling") } },
+            { "type": "object", "additionalProperties": false, "required": ["sample"],
+              "properties": { "sample": { "type": "object", "additionalProperties": false, "properties": sample_properties } } }
+        ] },
+        "NewUpload": {
+            "type": "object", "additionalProperties": false, "required": ["file_name", "size"],
+            "properties": {
+                "file_name": { "type": "string", "minLength": 1, "maxLength": 255 },
+                "size": { "type": "integer", "minimum": 1, "maximum": tuilerie_core::item::MAX_UPLOAD_BYTES },
+                "crs": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "e.g. EPSG:2154" },
+                "then": reference("Then")
+            }
+        },
+        "NewPyramid": { "type": "object", "additionalProperties": false, "properties": new_pyramid },
+        "ReportStep": object(&["number", "name", "state"], json!({
+            "number": count, "name": text, "state": { "type": "string", "enum": ["done", "failed", "not run"] }
+        })),
+        "Report": object(&["failure", "failed_step", "steps", "cause", "fix", "code", "input_kept", "at"], json!({
+            "failure": { "type": "string", "enum": ["InvalidInput", "QuotaExceeded", "Cancelled", "Transient", "Internal"] },
+            "failed_step": count, "steps": { "type": "array", "items": reference("ReportStep") },
+            "cause": text, "fix": text, "code": text, "input_kept": { "type": "boolean" }, "at": time
+        })),
+        "Upload": object(
+            &["id", "workspace", "file_name", "size", "stored", "state", "reservation", "database", "pyramid", "progress", "report", "created_by", "created_at", "updated_at", "expires_at"],
+            json!({
+                "id": text, "workspace": text, "file_name": text, "size": count, "stored": count,
+                "crs": text, "then": reference("Then"),
+                "state": { "type": "string", "enum": ["awaiting_bytes", "received", "integrating", "integrated", "failed", "cancelled"] },
+                "reservation": text, "database": maybe_text, "pyramid": maybe_text, "progress": fraction,
+                "attempts": count, "report": maybe_report, "created_by": text, "created_at": time,
+                "updated_at": time, "expires_at": time
+            }),
+        ),
+        "UploadTicket": object(&["upload", "upload_url", "upload_method", "expires_at"], json!({
+            "upload": reference("Upload"), "upload_url": text,
+            "upload_method": { "type": "string", "const": "PUT" }, "expires_at": time
+        })),
+        "DatabaseLayer": object(
+            &["name", "original_name", "geometry_types", "source_crs", "features", "skipped", "fields", "extent"],
+            json!({
+                "name": text, "original_name": text, "geometry_types": { "type": "array", "items": text },
+                "source_crs": text, "features": count, "skipped": count,
+                "fields": { "type": "array", "items": object(&["name", "type"], json!({ "name": text, "type": text })) },
+                "extent": bbox
+            }),
+        ),
+        "Database": object(
+            &["id", "workspace", "upload", "file_name", "state", "size", "layers", "warnings", "created_by", "created_at", "updated_at"],
+            json!({
+                "id": text, "workspace": text, "upload": text, "file_name": text,
+                "state": { "type": "string", "enum": ["integrating", "ready", "tiling", "deleted"] },
+                "size": count, "layers": { "type": "array", "items": reference("DatabaseLayer") },
+                "warnings": { "type": "array", "items": text }, "created_by": text,
+                "created_at": time, "updated_at": time
+            }),
+        ),
+        "Pyramid": object(
+            &["id", "workspace", "database", "kind", "tiling", "state", "progress", "size", "tiles", "zooms", "bounds", "report", "created_by", "created_at", "updated_at"],
+            json!({
+                "id": text, "workspace": text, "database": text,
+                "kind": { "type": "string", "enum": ["full", "sample"] }, "tiling": reference("Tiling"),
+                "point": point,
+                "state": { "type": "string", "enum": ["queued", "tiling", "generated", "failed", "cancelled"] },
+                "progress": fraction, "attempts": count, "upload": text, "size": count, "tiles": count,
+                "zooms": { "type": ["array", "null"], "items": zoom, "minItems": 2, "maxItems": 2 },
+                "bounds": bbox, "report": maybe_report, "validated_as": text,
+                "created_by": text, "created_at": time, "updated_at": time
+            }),
+        ),
+    })
 }
 
 /// Schemas of the answers' bodies.

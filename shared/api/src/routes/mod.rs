@@ -6,5 +6,6 @@ pub mod creation;
 pub mod join;
 pub mod members;
 pub mod meta;
+pub mod pipeline;
 pub mod quotas;
 pub mod workspaces;

@@ -10,6 +10,7 @@ mod action;
 mod codec;
 mod creation;
 mod errors;
+mod items;
 mod joins;
 pub mod keys;
 mod members;

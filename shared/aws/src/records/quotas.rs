@@ -100,7 +100,7 @@ async fn end(
     records: &DynamoRecords,
     workspace: &WorkspaceId,
     id: &ReservationId,
-    committed: bool,
+    used: Used,
 ) -> RecordsResult<Reservation> {
     let Some(item) = records
         .get(&keys::workspace(workspace), &keys::reservation(id))
@@ -110,13 +110,23 @@ async fn end(
     };
     let reservation: Reservation = from_json(&item)?;
     let quota = Quota::Storage(reservation.quota);
-    let counters = if committed {
-        Action::update(usage_key(workspace), "ADD #reserved :minus, #used :amount")
-            .name("#used", keys::used(quota))
-            .value(":amount", n(reservation.amount))
-    } else {
-        Action::update(usage_key(workspace), "ADD #reserved :minus, #held :minus")
-            .name("#held", keys::held(quota))
+    let used = match used {
+        Used::All => Some(reservation.amount),
+        Used::Nothing => None,
+        Used::Only(part) if part > reservation.amount => return Err(RecordsError::ConditionFailed),
+        Used::Only(part) => Some(part),
+    };
+    let counters = match used {
+        Some(used) => Action::update(
+            usage_key(workspace),
+            "ADD #reserved :minus, #used :amount, #held :back",
+        )
+        .name("#used", keys::used(quota))
+        .name("#held", keys::held(quota))
+        .value(":amount", n(used))
+        .value(":back", signed_minus(reservation.amount - used)),
+        None => Action::update(usage_key(workspace), "ADD #reserved :minus, #held :minus")
+            .name("#held", keys::held(quota)),
     };
     let actions = [
         Action::delete(key(keys::workspace(workspace), keys::reservation(id)))
@@ -132,13 +142,39 @@ async fn end(
     }
 }
 
+/// `-value`, written `0` for zero.
+fn signed_minus(value: u64) -> aws_sdk_dynamodb::types::AttributeValue {
+    if value == 0 {
+        n(0)
+    } else {
+        minus(value)
+    }
+}
+
+/// How much of a reservation becomes usage when it ends.
+enum Used {
+    All,
+    Nothing,
+    Only(u64),
+}
+
+/// Turns `used` of a reservation (at most all) into usage and gives the rest back.
+pub async fn commit_as(
+    records: &DynamoRecords,
+    workspace: &WorkspaceId,
+    id: &ReservationId,
+    used: u64,
+) -> RecordsResult<Reservation> {
+    end(records, workspace, id, Used::Only(used)).await
+}
+
 /// Turns a reservation into usage.
 pub async fn commit(
     records: &DynamoRecords,
     workspace: &WorkspaceId,
     id: &ReservationId,
 ) -> RecordsResult<Reservation> {
-    end(records, workspace, id, true).await
+    end(records, workspace, id, Used::All).await
 }
 
 /// Gives a reservation back.
@@ -147,7 +183,7 @@ pub async fn release(
     workspace: &WorkspaceId,
     id: &ReservationId,
 ) -> RecordsResult<Reservation> {
-    end(records, workspace, id, false).await
+    end(records, workspace, id, Used::Nothing).await
 }
 
 /// Open reservations of a workspace, oldest first.
@@ -217,6 +253,15 @@ impl QuotaRecords for DynamoRecords {
         id: &ReservationId,
     ) -> RecordsResult<Reservation> {
         commit(self, workspace, id).await
+    }
+
+    async fn commit_reservation_as(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+        used: u64,
+    ) -> RecordsResult<Reservation> {
+        commit_as(self, workspace, id, used).await
     }
 
     async fn release_reservation(

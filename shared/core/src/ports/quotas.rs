@@ -20,6 +20,15 @@ pub trait QuotaRecords: Send + Sync {
         workspace: &WorkspaceId,
         id: &ReservationId,
     ) -> RecordsResult<Reservation>;
+    /// Turns a reservation into `amount` of usage and gives the rest back, for work that
+    /// reserved an estimate. [`super::RecordsError::ConditionFailed`] if `amount` is more
+    /// than was reserved; [`super::RecordsError::NotFound`] as for commit.
+    async fn commit_reservation_as(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+        amount: u64,
+    ) -> RecordsResult<Reservation>;
     /// Gives a reservation back. [`super::RecordsError::NotFound`] as for commit.
     async fn release_reservation(
         &self,

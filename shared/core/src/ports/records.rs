@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    Clock, CreationRequestRecords, Ids, JoinRequestRecords, MemberRecords, QuotaRecords,
-    UserRecords, WorkspaceRecords,
+    BlobStores, Clock, CreationRequestRecords, Ids, ItemRecords, JoinRequestRecords, MemberRecords,
+    QuotaRecords, TileArchives, UserRecords, Workflows, WorkspaceRecords,
 };
 
 /// Every records capability: what a store implements, and what a caller needing all of them
@@ -45,6 +45,8 @@ pub struct Ports {
     pub join_requests: Arc<dyn JoinRequestRecords>,
     /// Quota books.
     pub quotas: Arc<dyn QuotaRecords>,
+    /// Data items and where their bytes are.
+    pub pipeline: PipelinePorts,
     /// The time.
     pub clock: Arc<dyn Clock>,
     /// New identifiers.
@@ -53,7 +55,12 @@ pub struct Ports {
 
 impl Ports {
     /// Every records port from one store, with a clock and identifiers.
-    pub fn new(records: Arc<dyn Records>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
+    pub fn new(
+        records: Arc<dyn Records>,
+        pipeline: PipelinePorts,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn Ids>,
+    ) -> Self {
         Self {
             users: records.clone(),
             creation_requests: records.clone(),
@@ -61,8 +68,23 @@ impl Ports {
             members: records.clone(),
             join_requests: records.clone(),
             quotas: records,
+            pipeline,
             clock,
             ids,
         }
     }
+}
+
+/// What the pipeline needs beyond the workspace records: its items, the object stores, the
+/// job runner and tile reads.
+#[derive(Clone)]
+pub struct PipelinePorts {
+    /// Uploads, databases, pyramids.
+    pub items: Arc<dyn ItemRecords>,
+    /// One object store per storage type.
+    pub blobs: BlobStores,
+    /// Starts and stops jobs.
+    pub workflows: Arc<dyn Workflows>,
+    /// Reads tiles of stored archives.
+    pub archives: Arc<dyn TileArchives>,
 }

@@ -11,6 +11,7 @@ mod account;
 mod creation;
 mod joins;
 mod members;
+mod pipeline;
 mod quotas;
 mod views;
 mod workspaces;
@@ -22,6 +23,10 @@ pub use account::{AccountService, Me};
 pub use creation::{Approval, CreationService, NewCreationRequest};
 pub use joins::JoinService;
 pub use members::{AddedMembers, MemberService};
+pub use pipeline::{
+    blob_error, database_of, pyramid_of, reservation_of, reserve, NewPyramid, NewUpload,
+    PipelineService, UploadTicket, PIPELINE_RESERVATION_LIFETIME, UPLOAD_URL_LIFETIME,
+};
 pub use quotas::{QuotaService, UsageView};
 pub use views::Views;
 pub use workspaces::{DirectoryEntry, WorkspacePatch, WorkspaceService, WorkspaceView};
@@ -48,6 +53,8 @@ pub struct Services {
     pub joins: JoinService,
     /// Quota figures and reservations.
     pub quotas: QuotaService,
+    /// Uploads, databases and pyramids.
+    pub pipeline: PipelineService,
 }
 
 impl Services {
@@ -60,6 +67,7 @@ impl Services {
             members: MemberService::new(ports),
             joins: JoinService::new(ports),
             quotas: QuotaService::new(ports),
+            pipeline: PipelineService::new(ports),
             workspaces,
         }
     }

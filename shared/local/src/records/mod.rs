@@ -10,6 +10,7 @@ use tuilerie_core::ports::{RecordsError, RecordsResult};
 mod codec;
 mod creation;
 mod error;
+mod items;
 mod joins;
 mod members;
 mod pool;

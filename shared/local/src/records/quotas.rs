@@ -71,12 +71,12 @@ pub(crate) fn reserve(
 }
 
 /// In one transaction: deletes an open reservation and moves its amount out of the reserved
-/// counter, into the used one when `commit`.
+/// counter, `used` of it (at most all) into the used one.
 pub(crate) fn settle(
     connection: &mut Connection,
     workspace: &WorkspaceId,
     id: &ReservationId,
-    commit: bool,
+    used: Used,
 ) -> Outcome<Reservation> {
     let transaction = immediate(connection)?;
     let settled = transaction
@@ -89,6 +89,12 @@ pub(crate) fn settle(
         )
         .optional()?
         .ok_or(RecordsError::NotFound)?;
+    let used = match used {
+        Used::All => settled.amount,
+        Used::Nothing => 0,
+        Used::Only(part) if part <= settled.amount => part,
+        Used::Only(_) => return Err(RecordsError::ConditionFailed.into()),
+    };
     let moved = amount(settled.amount)?;
     transaction.execute(
         "UPDATE usage SET reserved = reserved - ?3, used = used + ?4 \
@@ -97,11 +103,21 @@ pub(crate) fn settle(
             workspace.as_str(),
             settled.quota.as_str(),
             moved,
-            if commit { moved } else { 0 }
+            amount(used)?
         ],
     )?;
     transaction.commit()?;
     Ok(settled)
+}
+
+/// How much of a reservation becomes usage when it ends.
+pub(crate) enum Used {
+    /// All of it (committed).
+    All,
+    /// None (released).
+    Nothing,
+    /// This much, at most all.
+    Only(u64),
 }
 
 /// Open reservations of a workspace, oldest first.
@@ -171,7 +187,19 @@ impl QuotaRecords for SqliteRecords {
         id: &ReservationId,
     ) -> RecordsResult<Reservation> {
         let (workspace, id) = (workspace.clone(), id.clone());
-        self.write(move |c| settle(c, &workspace, &id, true)).await
+        self.write(move |c| settle(c, &workspace, &id, Used::All))
+            .await
+    }
+
+    async fn commit_reservation_as(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ReservationId,
+        used: u64,
+    ) -> RecordsResult<Reservation> {
+        let (workspace, id) = (workspace.clone(), id.clone());
+        self.write(move |c| settle(c, &workspace, &id, Used::Only(used)))
+            .await
     }
 
     async fn release_reservation(
@@ -180,7 +208,8 @@ impl QuotaRecords for SqliteRecords {
         id: &ReservationId,
     ) -> RecordsResult<Reservation> {
         let (workspace, id) = (workspace.clone(), id.clone());
-        self.write(move |c| settle(c, &workspace, &id, false)).await
+        self.write(move |c| settle(c, &workspace, &id, Used::Nothing))
+            .await
     }
 
     async fn reservations(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Reservation>> {

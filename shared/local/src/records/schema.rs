@@ -9,7 +9,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::error::{Outcome, SqliteError};
 
 /// One migration per schema version, applied in order: version `n` is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL,
@@ -76,7 +77,20 @@ CREATE TABLE reservations (
     PRIMARY KEY (workspace, id)
 );
 CREATE INDEX reservations_by_expiry ON reservations (expires_at);
-"];
+",
+    r"
+CREATE TABLE items (
+    workspace TEXT NOT NULL,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    unfinished INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (workspace, id)
+);
+CREATE INDEX items_unfinished ON items (workspace, id) WHERE unfinished = 1;
+",
+];
 
 /// The schema version this program writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
