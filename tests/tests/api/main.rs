@@ -10,6 +10,7 @@ mod joining;
 mod matrix;
 mod members;
 mod openapi;
+mod pipeline;
 mod privacy;
 mod quotas;
 mod race;

@@ -33,10 +33,84 @@ struct Fixture {
     reservation2: String,
     request_of_owner: String,
     request_of_stranger: String,
+    items1: Option<Items>,
+    items2: Option<Items>,
+}
+
+/// An upload of a small file, the database it became and a generated sample of it.
+struct Items {
+    upload: String,
+    database: String,
+    pyramid: String,
+}
+
+/// A few features around Paris.
+const PARIS: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"nom":"Paris","population":2133111},"geometry":{"type":"Point","coordinates":[2.35,48.85]}},
+{"type":"Feature","properties":{"nom":"Cité","population":null},"geometry":{"type":"Polygon","coordinates":[[[2.33,48.84],[2.37,48.84],[2.37,48.86],[2.33,48.86],[2.33,48.84]]]}}
+]}"#;
+
+/// Whether an endpoint acts on a pipeline item, so its fixture needs some.
+fn needs_items(endpoint: &str) -> bool {
+    ["/uploads/", "/databases/", "/pyramids/"]
+        .iter()
+        .any(|part| endpoint.contains(part))
+}
+
+async fn items(app: &TestApp, who: &Person, ws: &str) -> Items {
+    let ticket = app
+        .ok(
+            Some(who),
+            Method::POST,
+            format!("/workspaces/{ws}/uploads"),
+            Some(json!({
+                "file_name": "paris.geojson",
+                "size": PARIS.len(),
+                "then": { "sample": { "max_zoom": 3, "point": [2.35, 48.85] } }
+            })),
+        )
+        .await;
+    let url = ticket.body["upload_url"].as_str().unwrap();
+    let put = app.client.put(url).body(PARIS).send().await.unwrap();
+    assert_eq!(put.status(), 200);
+    let upload = ticket.body["upload"]["id"].as_str().unwrap().to_owned();
+    for _ in 0..600 {
+        let now = app
+            .ok(
+                Some(who),
+                Method::GET,
+                format!("/workspaces/{ws}/uploads/{upload}"),
+                None,
+            )
+            .await
+            .body;
+        assert_ne!(now["state"], "failed", "{now}");
+        if let Some(pyramid) = now["pyramid"].as_str() {
+            let state = app
+                .ok(
+                    Some(who),
+                    Method::GET,
+                    format!("/workspaces/{ws}/pyramids/{pyramid}"),
+                    None,
+                )
+                .await
+                .body;
+            assert_ne!(state["state"], "failed", "{state}");
+            if state["state"] == "generated" {
+                return Items {
+                    database: now["database"].as_str().unwrap().to_owned(),
+                    pyramid: pyramid.to_owned(),
+                    upload,
+                };
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the fixture's sample was not generated");
 }
 
 impl Fixture {
-    async fn build() -> Fixture {
+    async fn build(with_items: bool) -> Fixture {
         let app = TestApp::spawn().await;
         let names = [
             "owner", "admin", "editor", "viewer", "outsider", "stranger", "owner2", "extra1",
@@ -81,6 +155,12 @@ impl Fixture {
                 Some(reserve)
             ),
         );
+        let (items1, items2) = if with_items {
+            let (one, two) = tokio::join!(items(&app, &owner, &w1), items(&app, &owner2, &w2));
+            (Some(one), Some(two))
+        } else {
+            (None, None)
+        };
         let callers = vec![
             Some(owner),
             Some(admin),
@@ -104,6 +184,8 @@ impl Fixture {
             reservation2: reservation2.id(),
             request_of_owner,
             request_of_stranger,
+            items1,
+            items2,
         }
     }
 
@@ -122,6 +204,16 @@ impl Fixture {
             }
         } else if template.contains("/reservations/") {
             reservation
+        } else if needs_items(template) {
+            let items = if other { &self.items2 } else { &self.items1 };
+            let items = items.as_ref().unwrap();
+            if template.contains("/uploads/") {
+                &items.upload
+            } else if template.contains("/databases/") {
+                &items.database
+            } else {
+                &items.pyramid
+            }
         } else {
             &self.join1
         };
@@ -129,6 +221,7 @@ impl Fixture {
             .replace("{ws}", ws)
             .replace("{user}", &user.sub)
             .replace("{id}", id)
+            .replace("{z}/{x}/{y}", "3/4/2")
     }
 
     /// The body each endpoint is called with.
@@ -151,6 +244,10 @@ impl Fixture {
             ("POST", "/workspaces/{ws}/reservations") => {
                 json!({ "quota": "uploads", "amount": 1000 })
             }
+            ("POST", "/workspaces/{ws}/uploads") => {
+                json!({ "file_name": "paris.geojson", "size": PARIS.len() })
+            }
+            ("POST", "/workspaces/{ws}/databases/{id}/pyramids") => json!({ "max_zoom": 3 }),
             _ => return None,
         };
         Some(body)
@@ -179,7 +276,7 @@ async fn the_roles_matrix_holds_over_http() {
     let (reads, writes): (Vec<&Cell>, Vec<&Cell>) = cells
         .iter()
         .partition(|cell| cell.endpoint.starts_with("GET "));
-    let shared = Fixture::build().await;
+    let shared = Fixture::build(true).await;
     let mut results = Vec::with_capacity(total);
     for cell in reads {
         let actual = shared.status(cell.caller, cell.endpoint, cell.other).await;
@@ -187,7 +284,7 @@ async fn the_roles_matrix_holds_over_http() {
     }
     let written: Vec<(&Cell, u16)> = stream::iter(writes)
         .map(|cell| async move {
-            let fixture = Fixture::build().await;
+            let fixture = Fixture::build(needs_items(cell.endpoint)).await;
             (
                 cell,
                 fixture.status(cell.caller, cell.endpoint, cell.other).await,
