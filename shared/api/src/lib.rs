@@ -32,7 +32,16 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for endpoint in endpoints::endpoints() {
-        router = router.route(endpoint.path, (endpoint.route)());
+        let route = (endpoint.route)();
+        let route = if endpoint.access == "anyone" {
+            route
+        } else {
+            route.route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                require_credentials,
+            ))
+        };
+        router = router.route(endpoint.path, route);
     }
     let router = router.layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -41,6 +50,24 @@ pub fn router(state: AppState) -> Router {
     with_json_errors(router)
         .layer(axum::middleware::from_fn(access_log::log_request))
         .with_state(state)
+}
+
+/// Answers 401 before anything else is read when an endpoint that is not for anyone is called
+/// without valid credentials, so that a bad body never tells an anonymous caller more.
+async fn require_credentials(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    match state.authenticator.claims(&parts) {
+        Ok(Some(_)) => {
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
+        Ok(None) => ApiError::Core(tuilerie_core::Error::Unauthenticated).into_response(),
+        Err(error) => ApiError::Core(error).into_response(),
+    }
 }
 
 /// Makes every failure outside the handlers answer in the JSON error shape: unknown routes,

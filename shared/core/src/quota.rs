@@ -123,7 +123,42 @@ pub struct Limits {
     pub streams: u64,
 }
 
+/// The largest byte limit or amount: 2^53, the largest integer every JSON reader keeps
+/// exactly (and far below what a signed 64-bit counter holds).
+pub const MAX_BYTES: u64 = 1 << 53;
+
+/// The largest stream limit.
+pub const MAX_STREAMS: u64 = 1_000_000;
+
 impl Limits {
+    /// Refuses limits no counter can hold: bytes above [`MAX_BYTES`], streams above
+    /// [`MAX_STREAMS`].
+    pub fn check(&self) -> Result<()> {
+        for (name, value) in [
+            ("uploads", self.uploads),
+            ("databases", self.databases),
+            ("pyramids", self.pyramids),
+            ("styles", self.styles),
+        ] {
+            if value > MAX_BYTES {
+                return Err(Error::invalid(
+                    &format!("limits.{name}"),
+                    format!("`limits.{name}` is {value}; byte limits go up to {MAX_BYTES}"),
+                ));
+            }
+        }
+        if self.streams > MAX_STREAMS {
+            return Err(Error::invalid(
+                "limits.streams",
+                format!(
+                    "`limits.streams` is {}; at most {MAX_STREAMS} streams may be allowed",
+                    self.streams
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The byte limit of one storage type.
     pub fn bytes(&self, storage: StorageType) -> u64 {
         match storage {

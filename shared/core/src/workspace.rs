@@ -54,6 +54,71 @@ pub struct Workspace {
     pub created_at: DateTime<Utc>,
 }
 
+/// One change of a workspace: each touches only its own fields, and the records store applies
+/// it to the workspace as stored at the time of the write, so concurrent changes of different
+/// fields never undo each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceChange {
+    /// An owner's edit: name, description, visibility. Applied only if `by` is still an owner
+    /// and the workspace active at the time of the write.
+    Profile {
+        /// New name.
+        name: Option<String>,
+        /// New description.
+        description: Option<String>,
+        /// New visibility.
+        visibility: Option<Visibility>,
+        /// The owner making it.
+        by: UserId,
+    },
+    /// A platform administrator's plan change.
+    Plan {
+        /// The plan.
+        plan: Plan,
+        /// Its limits.
+        limits: Limits,
+    },
+    /// A platform administrator's suspension or reactivation.
+    Status(Status),
+}
+
+impl WorkspaceChange {
+    /// Applies the change to `workspace`.
+    pub fn apply(&self, workspace: &mut Workspace) {
+        match self {
+            Self::Profile {
+                name,
+                description,
+                visibility,
+                ..
+            } => {
+                if let Some(name) = name {
+                    workspace.name.clone_from(name);
+                }
+                if let Some(description) = description {
+                    workspace.description.clone_from(description);
+                }
+                if let Some(visibility) = visibility {
+                    workspace.visibility = *visibility;
+                }
+            }
+            Self::Plan { plan, limits } => {
+                workspace.plan = *plan;
+                workspace.limits = limits.clone();
+            }
+            Self::Status(status) => workspace.status = *status,
+        }
+    }
+
+    /// The owner whose role the write checks, for an owner's edit.
+    pub fn owner(&self) -> Option<&UserId> {
+        match self {
+            Self::Profile { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+}
+
 impl Workspace {
     /// Refuses writes to a suspended workspace.
     pub fn ensure_active(&self) -> Result<()> {

@@ -7,30 +7,152 @@ use tuilerie_core::ports::{Records, RecordsError};
 use tuilerie_core::quota::{Plan, Quota};
 use tuilerie_core::role::Role;
 use tuilerie_core::storage::StorageType;
-use tuilerie_core::workspace::{Status, Visibility};
+use tuilerie_core::workspace::{Status, Visibility, WorkspaceChange};
 
 use super::fixtures::{
     add, approved_workspace, join_request, reservation, reserved, used, user_id, workspace, MIB,
 };
 
-/// An update replaces name, description, visibility, plan, limits and status.
-pub async fn updating_a_workspace_replaces_its_mutable_fields(records: Arc<dyn Records>) {
-    let mut ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
-    ws.name = "Renamed".to_owned();
-    ws.description = "New purpose".to_owned();
-    ws.visibility = Visibility::Public;
-    ws.plan = Plan::Large;
-    ws.limits = Plan::Large.limits();
-    ws.status = Status::Suspended;
-    records.update_workspace(&ws).await.unwrap();
-    assert_eq!(records.workspace(&ws.id).await.unwrap(), Some(ws.clone()));
-    assert_eq!(records.public_workspaces().await.unwrap(), vec![ws]);
+fn profile(name: Option<&str>, visibility: Option<Visibility>, by: &str) -> WorkspaceChange {
+    WorkspaceChange::Profile {
+        name: name.map(str::to_owned),
+        description: None,
+        visibility,
+        by: user_id(by),
+    }
 }
 
-/// Updating a workspace that does not exist fails and creates nothing.
+/// Each change touches its own fields: an owner's edit the name, description and visibility;
+/// a plan change the plan and limits; a status change the status.
+pub async fn each_change_touches_only_its_own_fields(records: Arc<dyn Records>) {
+    let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
+    let edit = WorkspaceChange::Profile {
+        name: Some("Renamed".to_owned()),
+        description: Some("New purpose".to_owned()),
+        visibility: Some(Visibility::Public),
+        by: user_id("ada"),
+    };
+    let renamed = records.update_workspace(&ws.id, &edit).await.unwrap();
+    let planned = records
+        .update_workspace(
+            &ws.id,
+            &WorkspaceChange::Plan {
+                plan: Plan::Large,
+                limits: Plan::Large.limits(),
+            },
+        )
+        .await
+        .unwrap();
+    let suspended = records
+        .update_workspace(&ws.id, &WorkspaceChange::Status(Status::Suspended))
+        .await
+        .unwrap();
+    let mut expected = ws.clone();
+    expected.name = "Renamed".to_owned();
+    expected.description = "New purpose".to_owned();
+    expected.visibility = Visibility::Public;
+    assert_eq!(renamed, expected);
+    expected.plan = Plan::Large;
+    expected.limits = Plan::Large.limits();
+    assert_eq!(planned, expected);
+    expected.status = Status::Suspended;
+    assert_eq!(suspended, expected);
+    assert_eq!(
+        records.workspace(&ws.id).await.unwrap(),
+        Some(expected.clone())
+    );
+    assert_eq!(records.public_workspaces().await.unwrap(), vec![expected]);
+}
+
+/// An owner's edit is refused, changing nothing, once its author is no longer an owner or the
+/// workspace is suspended: both are checked by the write itself.
+pub async fn an_owner_edit_is_checked_inside_the_write(records: Arc<dyn Records>) {
+    let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
+    let error = records
+        .update_workspace(&ws.id, &profile(Some("Mine"), None, "grace"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
+    records
+        .update_workspace(&ws.id, &WorkspaceChange::Status(Status::Suspended))
+        .await
+        .unwrap();
+    let error = records
+        .update_workspace(&ws.id, &profile(Some("Late"), None, "ada"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
+    let stored = records.workspace(&ws.id).await.unwrap().unwrap();
+    assert_eq!(stored.name, ws.name);
+    assert_eq!(stored.status, Status::Suspended);
+}
+
+/// Owners' edits racing a suspension and a plan change never undo them: in every trial the
+/// workspace ends suspended, on the new plan, with one of the owners' names.
+pub async fn concurrent_edits_never_undo_each_other(records: Arc<dyn Records>) {
+    const TRIALS: usize = 60;
+    let mut reverted = 0;
+    for trial in 0..TRIALS {
+        let ws =
+            approved_workspace(&*records, &format!("t{trial}"), "ada", Visibility::Private).await;
+        let edits = (0..4).map(|i| {
+            let records = Arc::clone(&records);
+            let id = ws.id.clone();
+            tokio::spawn(async move {
+                records
+                    .update_workspace(&id, &profile(Some(&format!("Edit {i}")), None, "ada"))
+                    .await
+            })
+        });
+        let edits: Vec<_> = edits.collect();
+        let suspension = {
+            let records = Arc::clone(&records);
+            let id = ws.id.clone();
+            tokio::spawn(async move {
+                records
+                    .update_workspace(&id, &WorkspaceChange::Status(Status::Suspended))
+                    .await
+            })
+        };
+        let plan = {
+            let records = Arc::clone(&records);
+            let id = ws.id.clone();
+            tokio::spawn(async move {
+                records
+                    .update_workspace(
+                        &id,
+                        &WorkspaceChange::Plan {
+                            plan: Plan::Large,
+                            limits: Plan::Large.limits(),
+                        },
+                    )
+                    .await
+            })
+        };
+        suspension.await.unwrap().unwrap();
+        plan.await.unwrap().unwrap();
+        for edit in edits {
+            // An edit may lose to the suspension (refused), never undo it.
+            match edit.await.unwrap() {
+                Ok(_) | Err(RecordsError::ConditionFailed) => {}
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        let stored = records.workspace(&ws.id).await.unwrap().unwrap();
+        if stored.status != Status::Suspended || stored.plan != Plan::Large {
+            reverted += 1;
+        }
+    }
+    assert_eq!(reverted, 0, "{reverted} of {TRIALS} trials undid a change");
+}
+
+/// Changing a workspace that does not exist fails and creates nothing.
 pub async fn updating_an_unknown_workspace_is_not_found(records: Arc<dyn Records>) {
     let ghost = workspace("ghost", "Ghost", Visibility::Public);
-    let error = records.update_workspace(&ghost).await.unwrap_err();
+    let error = records
+        .update_workspace(&ghost.id, &WorkspaceChange::Status(Status::Suspended))
+        .await
+        .unwrap_err();
     assert!(matches!(error, RecordsError::NotFound), "{error:?}");
     assert_eq!(records.workspace(&ghost.id).await.unwrap(), None);
     assert!(records.public_workspaces().await.unwrap().is_empty());
@@ -38,16 +160,25 @@ pub async fn updating_an_unknown_workspace_is_not_found(records: Arc<dyn Records
 
 /// Only public workspaces are listed, sorted by name.
 pub async fn public_workspaces_lists_only_public_ones_by_name(records: Arc<dyn Records>) {
-    let mut zeta = approved_workspace(&*records, "a", "ada", Visibility::Public).await;
-    zeta.name = "Zeta".to_owned();
-    records.update_workspace(&zeta).await.unwrap();
+    let zeta = approved_workspace(&*records, "a", "ada", Visibility::Public).await;
+    let zeta = records
+        .update_workspace(&zeta.id, &profile(Some("Zeta"), None, "ada"))
+        .await
+        .unwrap();
     approved_workspace(&*records, "b", "ada", Visibility::Private).await;
-    let mut alpha = approved_workspace(&*records, "c", "grace", Visibility::Public).await;
-    alpha.name = "Alpha".to_owned();
-    records.update_workspace(&alpha).await.unwrap();
-    let mut hidden = approved_workspace(&*records, "d", "grace", Visibility::Public).await;
-    hidden.visibility = Visibility::Private;
-    records.update_workspace(&hidden).await.unwrap();
+    let alpha = approved_workspace(&*records, "c", "grace", Visibility::Public).await;
+    let alpha = records
+        .update_workspace(&alpha.id, &profile(Some("Alpha"), None, "grace"))
+        .await
+        .unwrap();
+    let hidden = approved_workspace(&*records, "d", "grace", Visibility::Public).await;
+    records
+        .update_workspace(
+            &hidden.id,
+            &profile(None, Some(Visibility::Private), "grace"),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         records.public_workspaces().await.unwrap(),
         vec![alpha, zeta]

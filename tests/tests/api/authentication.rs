@@ -82,3 +82,31 @@ async fn a_user_is_registered_on_their_first_call_and_found_by_email_afterwards(
     let me = app.ok(Some(&unseen), Method::GET, "/me", None).await;
     assert_eq!(me.body["workspaces"][0]["role"], "viewer");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anonymous_callers_are_asked_to_authenticate_before_their_body_is_read() {
+    let team = Team::new().await;
+    let app = &team.app;
+    for (method, path, body) in [
+        (Method::POST, "/workspace-requests".to_owned(), "{}"),
+        (Method::POST, "/workspace-requests".to_owned(), "not json"),
+        (Method::POST, team.path("/uploads"), "{\"size\": -1}"),
+        (Method::PATCH, team.path(""), "[]"),
+    ] {
+        let reply = app
+            .call_raw(
+                None,
+                method.clone(),
+                &path,
+                Some("application/json"),
+                body.into(),
+            )
+            .await;
+        assert_eq!(reply.status, 401, "{method} {path} {body}: {}", reply.body);
+        assert_eq!(reply.code(), "unauthenticated");
+        let plain = app
+            .call_raw(None, method.clone(), &path, Some("text/plain"), body.into())
+            .await;
+        assert_eq!(plain.status, 401, "{method} {path} as text: {}", plain.body);
+    }
+}

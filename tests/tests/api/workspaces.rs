@@ -145,3 +145,46 @@ async fn a_suspended_workspace_refuses_every_write_and_keeps_its_data_readable()
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn limits_no_counter_can_hold_are_refused_and_every_read_keeps_working() {
+    let team = Team::new().await;
+    let app = &team.app;
+    for limits in [
+        json!({ "uploads": u64::MAX, "databases": 1, "pyramids": 1, "styles": 1, "streams": 1 }),
+        json!({ "uploads": 1, "databases": 1, "pyramids": 1, "styles": 9_007_199_254_740_993u64, "streams": 1 }),
+        json!({ "uploads": 1, "databases": 1, "pyramids": 1, "styles": 1, "streams": u64::MAX }),
+    ] {
+        let reply = app
+            .call(
+                Some(&team.padmin),
+                Method::PUT,
+                team.path("/limits"),
+                Some(json!({ "plan": "custom", "limits": limits })),
+            )
+            .await;
+        assert_eq!(reply.status, 422, "{limits}: {}", reply.body);
+        assert!(reply.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limits."));
+    }
+    let most = 9_007_199_254_740_992u64;
+    app.ok(
+        Some(&team.padmin),
+        Method::PUT,
+        team.path("/limits"),
+        Some(json!({ "plan": "custom", "limits": {
+            "uploads": most, "databases": most, "pyramids": most, "styles": most, "streams": 1000
+        } })),
+    )
+    .await;
+    for path in [
+        "/me".to_owned(),
+        "/workspaces".to_owned(),
+        team.path(""),
+        team.path("/usage"),
+    ] {
+        app.ok(Some(&team.owner), Method::GET, &path, None).await;
+    }
+}

@@ -58,8 +58,16 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         tracing::info!(resumed, "jobs under way at the last stop resumed");
     }
     let mut out = std::io::stdout().lock();
+    let mut demo_upload = None;
     if args.demo {
-        let seeded = demo::seed(app.services()).await?;
+        let mut seeded = demo::seed(app.services()).await?;
+        seeded.upload = demo::announce_upload(
+            app.services(),
+            app.ports().pipeline.items.as_ref(),
+            &seeded.workspace,
+        )
+        .await?;
+        demo_upload = seeded.upload.clone();
         writeln!(
             out,
             "{}",
@@ -77,6 +85,25 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     )?;
     out.flush()?;
     drop(out);
+    if let Some((upload, upload_url)) = demo_upload {
+        // Sent over HTTP like any client's, once the server below answers.
+        tokio::spawn(async move {
+            let sent = reqwest::Client::new()
+                .put(&upload_url)
+                .body(demo::DEPARTEMENTS)
+                .send()
+                .await;
+            match sent {
+                Ok(answer) if answer.status().is_success() => {
+                    tracing::info!(%upload, "demo dataset sent");
+                }
+                Ok(answer) => {
+                    tracing::error!(%upload, status = %answer.status(), "demo dataset refused")
+                }
+                Err(error) => tracing::error!(%upload, %error, "demo dataset not sent"),
+            }
+        });
+    }
     axum::serve(listener, app.router())
         .with_graceful_shutdown(stop_signal())
         .await

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use tuilerie_core::ids::{UserId, WorkspaceId};
 use tuilerie_core::ports::{RecordsError, RecordsResult, WorkspaceRecords};
-use tuilerie_core::workspace::{Member, Visibility, Workspace};
+use tuilerie_core::role::Role;
+use tuilerie_core::workspace::{Member, Status, Visibility, Workspace, WorkspaceChange};
 
 use super::action::{key, Action};
 use super::codec::{from_json, json, n, s, Item, DATA};
@@ -54,19 +55,24 @@ pub async fn get(records: &DynamoRecords, id: &WorkspaceId) -> RecordsResult<Opt
     }
 }
 
-/// Replaces the workspace's mutable fields, keeping its creation time and owner count; the
-/// write is guarded by the content it replaces, and retried if that changed meanwhile.
-pub async fn update(records: &DynamoRecords, workspace: &Workspace) -> RecordsResult<()> {
+/// Applies one change to the workspace as stored: the write is guarded by the content it
+/// replaces (retried if that changed meanwhile), and an owner's edit by a condition, in the
+/// same transaction, that its author is still an owner.
+pub async fn update(
+    records: &DynamoRecords,
+    id: &WorkspaceId,
+    change: &WorkspaceChange,
+) -> RecordsResult<Workspace> {
     for _ in 0..ATTEMPTS {
-        let Some(item) = records.get(&keys::workspace(&workspace.id), META).await? else {
+        let Some(item) = records.get(&keys::workspace(id), META).await? else {
             return Err(RecordsError::NotFound);
         };
-        let stored: Workspace = from_json(&item)?;
+        let mut updated: Workspace = from_json(&item)?;
+        if change.owner().is_some() && updated.status != Status::Active {
+            return Err(RecordsError::ConditionFailed);
+        }
         let previous = item.get(DATA).cloned().unwrap_or_else(|| s(""));
-        let updated = Workspace {
-            created_at: stored.created_at,
-            ..workspace.clone()
-        };
+        change.apply(&mut updated);
         let base = "SET #data = :data";
         let action = match updated.visibility {
             Visibility::Public => Action::update(
@@ -87,8 +93,26 @@ pub async fn update(records: &DynamoRecords, workspace: &Workspace) -> RecordsRe
             .name("#gsi2sk", GSI2_SK)
             .value(":data", json(&updated)?)
             .value(":previous", previous);
-        if records.write(action).await? {
-            return Ok(());
+        let written = match change.owner() {
+            None => records.write(action).await?,
+            Some(owner) => {
+                let still_owner = Action::check(
+                    key(keys::workspace(id), keys::member(owner)),
+                    "#role = :owner",
+                )
+                .name("#role", "role")
+                .value(":owner", s(Role::Owner.as_str()));
+                match records.run(&[action, still_owner]).await? {
+                    Ok(()) => true,
+                    Err(cancelled) if cancelled.failed(1) => {
+                        return Err(RecordsError::ConditionFailed)
+                    }
+                    Err(_) => false,
+                }
+            }
+        };
+        if written {
+            return Ok(updated);
         }
     }
     Err(RecordsError::ConditionFailed)
@@ -138,8 +162,12 @@ impl WorkspaceRecords for DynamoRecords {
         get(self, id).await
     }
 
-    async fn update_workspace(&self, workspace: &Workspace) -> RecordsResult<()> {
-        update(self, workspace).await
+    async fn update_workspace(
+        &self,
+        id: &WorkspaceId,
+        change: &WorkspaceChange,
+    ) -> RecordsResult<Workspace> {
+        update(self, id, change).await
     }
 
     async fn delete_workspace(&self, id: &WorkspaceId) -> RecordsResult<()> {

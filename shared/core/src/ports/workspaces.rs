@@ -4,16 +4,22 @@ use async_trait::async_trait;
 
 use super::RecordsResult;
 use crate::ids::{UserId, WorkspaceId};
-use crate::workspace::{Member, Workspace};
+use crate::workspace::{Member, Workspace, WorkspaceChange};
 
 /// The records of workspaces.
 #[async_trait]
 pub trait WorkspaceRecords: Send + Sync {
     /// A workspace by identifier.
     async fn workspace(&self, id: &WorkspaceId) -> RecordsResult<Option<Workspace>>;
-    /// Replaces a workspace's mutable fields (name, description, visibility, plan, limits,
-    /// status). [`super::RecordsError::NotFound`] if it does not exist.
-    async fn update_workspace(&self, workspace: &Workspace) -> RecordsResult<()>;
+    /// Applies one change to the workspace as stored, atomically; the workspace after it.
+    /// [`super::RecordsError::NotFound`] if it does not exist;
+    /// [`super::RecordsError::ConditionFailed`] if an owner's edit finds its author no longer
+    /// an owner or the workspace suspended.
+    async fn update_workspace(
+        &self,
+        id: &WorkspaceId,
+        change: &WorkspaceChange,
+    ) -> RecordsResult<Workspace>;
     /// Deletes a workspace with its members, join requests, usage and reservations.
     async fn delete_workspace(&self, id: &WorkspaceId) -> RecordsResult<()>;
     /// Every public workspace, by name.

@@ -55,9 +55,11 @@ pub struct Approval {
 }
 
 impl Approval {
-    /// The limits this decision gives.
-    pub fn limits(&self) -> Limits {
-        self.limits.clone().unwrap_or_else(|| self.plan.limits())
+    /// The limits this decision gives, refused when no counter can hold them.
+    pub fn limits(&self) -> crate::Result<Limits> {
+        let limits = self.limits.clone().unwrap_or_else(|| self.plan.limits());
+        limits.check()?;
+        Ok(limits)
     }
 }
 
@@ -187,7 +189,7 @@ impl CreationService {
             description: request.description.clone(),
             visibility: request.visibility,
             plan: approval.plan,
-            limits: approval.limits(),
+            limits: approval.limits()?,
             status: Status::Active,
             created_at: now,
         };

