@@ -102,6 +102,12 @@ fn run(command: &str) -> u16 {
         .unwrap()
 }
 
+/// Runs a printed command and answers what it printed.
+fn body(command: &str) -> String {
+    let output = Command::new("sh").arg("-c").arg(command).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
 fn the_printed_curl_commands_work_as_printed_and_seeding_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,6 +115,25 @@ fn the_printed_curl_commands_work_as_printed_and_seeding_twice_changes_nothing()
     let first = Server::start(&data);
     let commands = first.commands();
     assert!(commands.len() >= 6, "too few commands: {:?}", first.output);
+    // The demo dataset visibly reaches a pyramid, followed with the printed commands.
+    let (upload, pyramid) = (commands[0], commands[1]);
+    assert!(upload.contains("/uploads/up_") && pyramid.contains("/pyramids/py_"));
+    let mut generated = false;
+    for _ in 0..600 {
+        let answer = body(pyramid);
+        assert!(!answer.contains("\"failed\""), "{answer}");
+        if answer.contains("\"generated\"") {
+            generated = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        generated,
+        "the demo pyramid was not generated: {}",
+        body(upload)
+    );
+    assert!(body(upload).contains("\"integrated\""));
     for command in &commands {
         let status = run(command);
         assert!(

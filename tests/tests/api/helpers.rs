@@ -217,9 +217,17 @@ pub async fn read(response: reqwest::Response) -> Reply {
         .headers()
         .get("tuilerie-quota-warning")
         .is_some_and(|value| value == "true");
-    let text = response.text().await.unwrap();
+    let json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let bytes = response.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&bytes);
     let body = if text.is_empty() {
         Value::Null
+    } else if !json && status < 400 {
+        // A tile or another binary answer: its size only.
+        json!({ "bytes": bytes.len() })
     } else {
         serde_json::from_str(&text)
             .unwrap_or_else(|error| panic!("answer {status} is not JSON ({error}): {text}"))

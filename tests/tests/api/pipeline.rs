@@ -386,7 +386,7 @@ async fn more_bytes_than_announced_are_refused_and_nothing_is_kept() {
         .send()
         .await
         .unwrap();
-    assert_eq!(put.status(), 400);
+    assert_eq!(put.status(), 422);
     let message = put.text().await.unwrap();
     assert!(
         message.contains("more bytes than the 10 announced"),
@@ -400,7 +400,7 @@ async fn more_bytes_than_announced_are_refused_and_nothing_is_kept() {
         .send()
         .await
         .unwrap();
-    assert_eq!(short.status(), 400);
+    assert_eq!(short.status(), 422);
     // A tampered URL is refused.
     let tampered = url.replace("length=10", "length=11");
     let forged = team

@@ -17,6 +17,8 @@ fn body(schema: &str) -> Value {
         "NewJoinRequest" => json!({ "message": "hello" }),
         "JoinAcceptance" => json!({ "role": "viewer" }),
         "NewReservation" => json!({ "quota": "uploads", "amount": 1 }),
+        "NewUpload" => json!({ "file_name": "a.geojson", "size": 10 }),
+        "NewPyramid" => json!({ "max_zoom": 3 }),
         other => panic!("no body for {other}"),
     }
 }

@@ -18,7 +18,7 @@ use super::DynamoRecords;
 pub const OWNERS: &str = "owners";
 
 /// Attempts before giving up on a workspace changed concurrently at every try.
-const ATTEMPTS: usize = 5;
+const ATTEMPTS: usize = 12;
 
 /// Most actions DynamoDB accepts in one transaction.
 const TRANSACTION_MAX: usize = 100;
@@ -63,7 +63,20 @@ pub async fn update(
     id: &WorkspaceId,
     change: &WorkspaceChange,
 ) -> RecordsResult<Workspace> {
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            // Writers racing on one workspace: wait a little, each a different time.
+            let jitter = u64::from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |t| t.subsec_nanos())
+                    % 7,
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(
+                attempt as u64 * 5 + jitter,
+            ))
+            .await;
+        }
         let Some(item) = records.get(&keys::workspace(id), META).await? else {
             return Err(RecordsError::NotFound);
         };

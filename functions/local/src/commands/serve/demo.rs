@@ -4,12 +4,12 @@
 use std::fmt::Write;
 
 use tuilerie_api::LocalAuthenticator;
-use tuilerie_core::ids::{Email, UserId, WorkspaceId};
+use tuilerie_core::ids::{Email, UploadId, UserId, WorkspaceId};
 use tuilerie_core::item::{Then, Tiling};
 use tuilerie_core::quota::Plan;
 use tuilerie_core::request::CreationState;
 use tuilerie_core::role::Role;
-use tuilerie_core::service::{Approval, NewCreationRequest, NewUpload, Services};
+use tuilerie_core::service::{pyramid_of, Approval, NewCreationRequest, NewUpload, Services};
 use tuilerie_core::user::{Claims, Principal};
 use tuilerie_core::workspace::Visibility;
 
@@ -196,27 +196,21 @@ pub fn instructions(
     ];
     let mut commands = commands.to_vec();
     if let Some((upload, _)) = &seeded.upload {
+        let pyramid = UploadId::parse(upload)
+            .map(|id| pyramid_of(&id).to_string())
+            .unwrap_or_default();
         commands.insert(
             0,
             (
-                "Follow the demo upload (French départements): its state, then its `pyramid`",
+                "Follow the demo upload (French départements): its state, then its pyramid",
                 get(&alice, &format!("/workspaces/{ws}/uploads/{upload}")),
             ),
         );
         commands.insert(
             1,
             (
-                "Then the pyramid (PYRAMID is the upload's `pyramid`): state, progress, size",
-                get(&alice, &format!("/workspaces/{ws}/pyramids/PYRAMID")),
-            ),
-        );
-        commands.insert(
-            2,
-            (
-                "And a tile over Paris from it (gzip-encoded vector tile)",
-                format!(
-                    "curl -sS --compressed -o paris.mvt '{url}/workspaces/{ws}/pyramids/PYRAMID/tiles/6/32/22' -H 'Authorization: Bearer {alice}'"
-                ),
+                "The pyramid it leads to (404 until the file is integrated): state, progress, size; its tiles are at /tiles/{z}/{x}/{y} below it, e.g. 6/32/22 over Paris",
+                get(&alice, &format!("/workspaces/{ws}/pyramids/{pyramid}")),
             ),
         );
     }
