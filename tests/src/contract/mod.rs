@@ -19,6 +19,7 @@ use tuilerie_core::ports::Records;
 
 pub mod creation;
 pub mod fixtures;
+pub mod items;
 pub mod joins;
 pub mod members;
 pub mod quota_race;
@@ -107,6 +108,11 @@ macro_rules! records_contract_tests {
             quotas::freeing_more_than_used_fails,
             quotas::quotas_are_counted_separately,
             quota_race::racing_reservations_never_exceed_the_limit,
+            quotas::an_estimate_is_committed_with_the_real_amount,
+            items::an_item_is_created_once_at_version_one,
+            items::writes_compare_the_version_they_read,
+            items::items_are_listed_by_workspace_and_when_unfinished,
+            items::concurrent_compare_and_set_loses_no_write,
         );
     };
     (@cases $make:expr; $($module:ident :: $case:ident),* $(,)?) => {

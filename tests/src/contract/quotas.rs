@@ -254,3 +254,49 @@ pub async fn quotas_are_counted_separately(records: Arc<dyn Records>) {
         0
     );
 }
+
+/// A reservation of an estimate is committed with the real amount, the rest given back; never
+/// more than was reserved.
+pub async fn an_estimate_is_committed_with_the_real_amount(records: Arc<dyn Records>) {
+    let ws = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
+    let estimate = reservation(&ws.id, "est", StorageType::Databases, 50 * MIB, 0);
+    records
+        .reserve(&estimate, ws.limits.databases)
+        .await
+        .unwrap();
+    let error = records
+        .commit_reservation_as(&ws.id, &estimate.id, 50 * MIB + 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::ConditionFailed), "{error:?}");
+    assert_eq!(
+        reserved(&records.usage(&ws.id).await.unwrap(), Quota::DATABASES),
+        50 * MIB
+    );
+    records
+        .commit_reservation_as(&ws.id, &estimate.id, 30 * MIB)
+        .await
+        .unwrap();
+    assert_eq!(
+        used(&records.usage(&ws.id).await.unwrap(), Quota::DATABASES),
+        30 * MIB
+    );
+    assert_eq!(
+        reserved(&records.usage(&ws.id).await.unwrap(), Quota::DATABASES),
+        0
+    );
+    // What was given back can be reserved again, up to the limit exactly.
+    let rest = reservation(
+        &ws.id,
+        "rest",
+        StorageType::Databases,
+        ws.limits.databases - 30 * MIB,
+        1,
+    );
+    records.reserve(&rest, ws.limits.databases).await.unwrap();
+    let error = records
+        .commit_reservation_as(&ws.id, &estimate.id, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RecordsError::NotFound), "{error:?}");
+}

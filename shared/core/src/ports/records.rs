@@ -17,6 +17,7 @@ pub trait Records:
     + MemberRecords
     + JoinRequestRecords
     + QuotaRecords
+    + ItemRecords
 {
 }
 
@@ -27,6 +28,7 @@ impl<T> Records for T where
         + MemberRecords
         + JoinRequestRecords
         + QuotaRecords
+        + ItemRecords
 {
 }
 
