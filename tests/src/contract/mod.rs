@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use tuilerie_core::ports::Records;
 
+pub mod blobs;
 pub mod creation;
 pub mod fixtures;
 pub mod items;
@@ -122,6 +123,31 @@ macro_rules! records_contract_tests {
                 let store: $crate::contract::Store = ($make).await;
                 $crate::contract::$module::$case(store.records()).await;
                 drop(store);
+            }
+        )*
+    };
+}
+
+/// Expands to one `#[tokio::test]` per object store contract case; `$make` is a future
+/// yielding `(Arc<dyn Blobs>, guard)`, evaluated afresh for every case.
+#[macro_export]
+macro_rules! blobs_contract_tests {
+    ($make:expr) => {
+        $crate::blobs_contract_tests!(@cases $make;
+            objects_are_written_and_read_back,
+            files_go_in_and_come_out,
+            objects_are_listed_by_prefix_and_deleted,
+            keys_outside_the_store_are_refused,
+            an_upload_url_takes_the_announced_bytes,
+        );
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let (blobs, guard) = ($make).await;
+                $crate::contract::blobs::$case(blobs).await;
+                drop(guard);
             }
         )*
     };
