@@ -189,3 +189,25 @@ fn tokens_from_the_token_command_are_accepted_by_the_server() {
     let bad = format!("curl -sS '{url}/me' -H 'Authorization: Bearer {token}x'");
     assert_eq!(run(&bad), 401);
 }
+
+#[test]
+fn token_lifetimes_outside_one_day_to_ten_years_are_refused_with_the_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    for days in ["0", "-1", "3651", "9223372036854775807"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_tuilerie"))
+            .args([
+                "token",
+                "--email",
+                "zoe@example.org",
+                &format!("--days={days}"),
+                "--data",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--days {days} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("1..=3650"), "--days {days}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}

@@ -23,8 +23,8 @@ pub struct Args {
     /// Data directory of the server (holds the signing secret).
     #[arg(long, default_value = ".data")]
     data: PathBuf,
-    /// How many days the token stays valid.
-    #[arg(long, default_value_t = 365)]
+    /// How many days the token stays valid, from 1 to 3650.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(i64).range(1..=MAX_DAYS))]
     days: i64,
 }
 
@@ -39,13 +39,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A token for the user with this e-mail address, valid for `days`.
+/// The longest validity of a token, in days.
+pub const MAX_DAYS: i64 = 3650;
+
+/// A token for the user with this e-mail address, valid for `days` (1 to [`MAX_DAYS`]).
 pub fn issue(
     authenticator: &LocalAuthenticator,
     email: &str,
     admin: bool,
     days: i64,
 ) -> anyhow::Result<String> {
+    if !(1..=MAX_DAYS).contains(&days) {
+        anyhow::bail!("a token is valid from 1 to {MAX_DAYS} days, not {days}");
+    }
     let email = Email::parse(email)?;
     let claims = TokenClaims::new(
         &subject(&email),
