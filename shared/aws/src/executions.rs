@@ -188,17 +188,41 @@ impl tuilerie_core::ports::Workflows for StepFunctions {
         }
     }
 
+    async fn describe(
+        &self,
+        name: &str,
+    ) -> Result<Option<tuilerie_core::ports::JobStatus>, tuilerie_core::ports::WorkflowError> {
+        use tuilerie_core::ports::JobStatus;
+        match self.status(&self.arn_of(name)).await {
+            Ok(Status::Running) => Ok(Some(JobStatus::Running)),
+            Ok(Status::Succeeded) => Ok(Some(JobStatus::Succeeded)),
+            Ok(Status::Failed) => Ok(Some(JobStatus::Failed)),
+            Err(ExecutionError::Call { message, .. })
+                if absent(&message) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(workflow_error(error)),
+        }
+    }
+
     async fn cancel(&self, name: &str) -> Result<(), tuilerie_core::ports::WorkflowError> {
         match self.stop(&self.arn_of(name), "cancelled by a member").await {
             Ok(()) => Ok(()),
             Err(ExecutionError::Call { message, .. })
-                if message.contains("does not exist") || message.contains("not found") =>
+                if absent(&message) =>
             {
                 Ok(())
             }
             Err(error) => Err(workflow_error(error)),
         }
     }
+}
+
+/// Whether a failed call's message says the execution does not exist.
+fn absent(message: &str) -> bool {
+    let message = message.to_lowercase();
+    message.contains("does not exist") || message.contains("not found")
 }
 
 fn workflow_error(error: ExecutionError) -> tuilerie_core::ports::WorkflowError {

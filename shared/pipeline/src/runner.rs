@@ -10,13 +10,15 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use async_trait::async_trait;
 use tokio::sync::Semaphore;
 use tuilerie_core::item::{Item, UploadState};
-use tuilerie_core::ports::{Blobs, ItemRecords, Job, RecordsError, WorkflowError, Workflows};
+use tuilerie_core::ports::{
+    Blobs, ItemRecords, Job, JobStatus, RecordsError, WorkflowError, Workflows,
+};
 
 use crate::steps::{Step, Steps, Task};
 
 #[derive(Default)]
 struct Registry {
-    started: HashSet<String>,
+    started: HashMap<String, JobStatus>,
     cancels: HashMap<String, Arc<AtomicBool>>,
 }
 
@@ -125,6 +127,7 @@ impl LocalRunner {
         };
         let permit = self.inner.permits.acquire().await;
         let mut task = Task::start(job.clone());
+        let mut status = JobStatus::Succeeded;
         for step in Step::of(&job) {
             let mut attempt = 0u32;
             let outcome = loop {
@@ -145,6 +148,7 @@ impl LocalRunner {
             match outcome {
                 Ok(next) => task = next,
                 Err(failure) => {
+                    status = JobStatus::Failed;
                     tracing::info!(job = %name, ?step, %failure, "job failed");
                     if let Err(error) = steps.report_failure(&task, *step, &failure).await {
                         tracing::error!(job = %name, %error, "the failure could not be recorded");
@@ -157,12 +161,13 @@ impl LocalRunner {
             }
         }
         drop(permit);
-        self.inner
+        let mut registry = self
+            .inner
             .registry
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .cancels
-            .remove(&name);
+            .unwrap_or_else(PoisonError::into_inner);
+        registry.cancels.remove(&name);
+        registry.started.insert(name, status);
     }
 }
 
@@ -175,9 +180,10 @@ impl Workflows for LocalRunner {
                 .registry
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            if !registry.started.insert(name.to_owned()) {
+            if registry.started.contains_key(name) {
                 return Ok(());
             }
+            registry.started.insert(name.to_owned(), JobStatus::Running);
             let cancel = Arc::new(AtomicBool::new(false));
             registry
                 .cancels
@@ -186,6 +192,17 @@ impl Workflows for LocalRunner {
         };
         tokio::spawn(self.clone().run(job.clone(), name.to_owned(), cancel));
         Ok(())
+    }
+
+    async fn describe(&self, name: &str) -> Result<Option<JobStatus>, WorkflowError> {
+        Ok(self
+            .inner
+            .registry
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .started
+            .get(name)
+            .copied())
     }
 
     async fn cancel(&self, name: &str) -> Result<(), WorkflowError> {

@@ -33,5 +33,5 @@ pub use members::MemberRecords;
 pub use quotas::QuotaRecords;
 pub use records::{PipelinePorts, Ports, Records};
 pub use users::UserRecords;
-pub use workflows::{Job, TileArchives, WorkflowError, Workflows};
+pub use workflows::{Job, JobStatus, TileArchives, WorkflowError, Workflows};
 pub use workspaces::WorkspaceRecords;

@@ -53,11 +53,25 @@ pub enum WorkflowError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Where an execution stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    /// Queued or running.
+    Running,
+    /// Ended well.
+    Succeeded,
+    /// Ended with a failure, or stopped.
+    Failed,
+}
+
 /// Starts and stops pipeline jobs.
 #[async_trait]
 pub trait Workflows: Send + Sync {
     /// Starts `job` under `name`; starting a name already started does nothing.
     async fn start(&self, job: &Job, name: &str) -> Result<(), WorkflowError>;
+    /// Where the execution named `name` stands; `None` if no execution has that name.
+    async fn describe(&self, name: &str) -> Result<Option<JobStatus>, WorkflowError>;
     /// Asks the execution named `name` to stop; unknown or finished names do nothing.
     async fn cancel(&self, name: &str) -> Result<(), WorkflowError>;
 }
