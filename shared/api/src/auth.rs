@@ -36,6 +36,10 @@ pub struct TokenClaims {
     pub sub: String,
     /// The user's e-mail address.
     pub email: String,
+    /// Whether the identity provider verified the address (Cognito's ID token claim). An
+    /// unverified address is refused: anyone could claim another's.
+    #[serde(default, deserialize_with = "boolean_or_text")]
+    pub email_verified: bool,
     /// The user's groups.
     #[serde(rename = "cognito:groups", default)]
     pub groups: Vec<String>,
@@ -53,6 +57,7 @@ impl TokenClaims {
         Self {
             sub: sub.to_owned(),
             email: email.to_owned(),
+            email_verified: true,
             groups: if platform_admin {
                 vec![PLATFORM_ADMINS.to_owned()]
             } else {
@@ -66,12 +71,35 @@ impl TokenClaims {
     /// Parses the claims into the core's [`Claims`].
     pub fn parse(self) -> Result<Claims> {
         let invalid = |error: Error| Error::InvalidToken(error.to_string());
+        if !self.email_verified {
+            return Err(Error::InvalidToken(
+                "the token's e-mail address is not verified (`email_verified`): verify it when \
+                 signing in, then use the ID token"
+                    .to_owned(),
+            ));
+        }
         Ok(Claims {
             sub: UserId::parse(&self.sub).map_err(invalid)?,
             email: Email::parse(&self.email).map_err(invalid)?,
             platform_admin: self.groups.iter().any(|group| group == PLATFORM_ADMINS),
         })
     }
+}
+
+/// Reads `true`/`false` or the text `"true"`/`"false"` (API Gateway writes every claim as text).
+fn boolean_or_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Boolean(bool),
+        Text(String),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Boolean(value) => value,
+        Flag::Text(text) => text.eq_ignore_ascii_case("true"),
+    })
 }
 
 /// The token of an `Authorization: Bearer <token>` header, if any.

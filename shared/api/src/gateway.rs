@@ -46,6 +46,10 @@ impl GatewayClaims {
         TokenClaims {
             sub: claim("sub")?,
             email: claim("email")?,
+            email_verified: self
+                .0
+                .get("email_verified")
+                .is_some_and(|value| value.eq_ignore_ascii_case("true")),
             groups: self.groups(),
             exp: 0,
             iat: 0,
@@ -92,6 +96,7 @@ mod tests {
             let parts = request(&[
                 ("sub", "u1"),
                 ("email", "Ada@example.org"),
+                ("email_verified", "true"),
                 ("cognito:groups", groups),
             ]);
             let claims = GatewayAuthenticator.claims(&parts).unwrap().unwrap();
@@ -109,9 +114,26 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.code(), "invalid_token");
         let plain = GatewayAuthenticator
-            .claims(&request(&[("sub", "u1"), ("email", "a@b.org")]))
+            .claims(&request(&[
+                ("sub", "u1"),
+                ("email", "a@b.org"),
+                ("email_verified", "true"),
+            ]))
             .unwrap()
             .unwrap();
         assert!(!plain.platform_admin);
+    }
+
+    #[test]
+    fn an_unverified_email_address_is_refused() {
+        for verified in [None, Some("false"), Some("")] {
+            let mut claims = vec![("sub", "u1"), ("email", "ada@example.org")];
+            if let Some(value) = verified {
+                claims.push(("email_verified", value));
+            }
+            let error = GatewayAuthenticator.claims(&request(&claims)).unwrap_err();
+            assert_eq!(error.code(), "invalid_token", "{verified:?}");
+            assert!(error.to_string().contains("email_verified"), "{error}");
+        }
     }
 }

@@ -197,11 +197,7 @@ impl tuilerie_core::ports::Workflows for StepFunctions {
             Ok(Status::Running) => Ok(Some(JobStatus::Running)),
             Ok(Status::Succeeded) => Ok(Some(JobStatus::Succeeded)),
             Ok(Status::Failed) => Ok(Some(JobStatus::Failed)),
-            Err(ExecutionError::Call { message, .. })
-                if absent(&message) =>
-            {
-                Ok(None)
-            }
+            Err(ExecutionError::Call { message, .. }) if absent(&message) => Ok(None),
             Err(error) => Err(workflow_error(error)),
         }
     }
@@ -209,11 +205,7 @@ impl tuilerie_core::ports::Workflows for StepFunctions {
     async fn cancel(&self, name: &str) -> Result<(), tuilerie_core::ports::WorkflowError> {
         match self.stop(&self.arn_of(name), "cancelled by a member").await {
             Ok(()) => Ok(()),
-            Err(ExecutionError::Call { message, .. })
-                if absent(&message) =>
-            {
-                Ok(())
-            }
+            Err(ExecutionError::Call { message, .. }) if absent(&message) => Ok(()),
             Err(error) => Err(workflow_error(error)),
         }
     }
