@@ -293,6 +293,10 @@ pub struct Reservation {
     pub created_at: DateTime<Utc>,
     /// When cleanup may release it if it was neither committed nor released.
     pub expires_at: DateTime<Utc>,
+    /// The member who made it, the only one who may commit or release it; none when the
+    /// pipeline holds it for one of its steps.
+    #[serde(default)]
+    pub holder: Option<crate::ids::UserId>,
 }
 
 #[cfg(test)]

@@ -153,6 +153,7 @@ pub fn reservation(
     seconds: i64,
 ) -> Reservation {
     Reservation {
+        holder: None,
         id: ReservationId::generate(suffix),
         workspace: workspace.clone(),
         quota,

@@ -122,3 +122,57 @@ async fn a_reservation_beyond_the_quota_says_how_much_is_needed_and_free() {
         .await;
     assert_eq!(twice.status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_the_member_who_made_a_reservation_settles_it() {
+    let team = Team::new().await;
+    let app = &team.app;
+    let ada = team.member("ada", "editor").await;
+    let bob = team.member("bob", "editor").await;
+    let made = app
+        .ok(
+            Some(&ada),
+            Method::POST,
+            team.path("/reservations"),
+            Some(json!({ "quota": "uploads", "amount": 1000 })),
+        )
+        .await;
+    assert_eq!(made.body["holder"], ada.sub);
+    let id = made.id();
+    for (method, path) in [
+        (
+            Method::POST,
+            team.path(&format!("/reservations/{id}/commit")),
+        ),
+        (Method::DELETE, team.path(&format!("/reservations/{id}"))),
+    ] {
+        for other in [&bob, &team.owner] {
+            let refused = app.call(Some(other), method.clone(), &path, None).await;
+            assert_eq!(refused.status, 403, "{method} {path}: {}", refused.body);
+        }
+    }
+    let usage = app
+        .ok(Some(&ada), Method::GET, team.path("/usage"), None)
+        .await;
+    assert_eq!(quota_of(&usage.body, "uploads")["reserved"], 1000);
+    app.ok(
+        Some(&ada),
+        Method::POST,
+        team.path(&format!("/reservations/{id}/commit")),
+        None,
+    )
+    .await;
+    let usage = app
+        .ok(Some(&ada), Method::GET, team.path("/usage"), None)
+        .await;
+    assert_eq!(quota_of(&usage.body, "uploads")["used"], 1000);
+    let too_much = app
+        .call(
+            Some(&ada),
+            Method::POST,
+            team.path("/reservations"),
+            Some(json!({ "quota": "uploads", "amount": u64::MAX })),
+        )
+        .await;
+    assert_eq!(too_much.status, 422, "{}", too_much.body);
+}

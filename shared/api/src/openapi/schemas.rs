@@ -210,7 +210,8 @@ fn answer_schemas() -> Value {
             }),
         ),
         "Reservation": object(&["id", "workspace", "quota", "amount", "created_at", "expires_at"], json!({
-            "id": text, "workspace": text, "quota": quota, "amount": count, "created_at": time, "expires_at": time
+            "id": text, "workspace": text, "quota": quota, "amount": count, "created_at": time, "expires_at": time,
+            "holder": { "type": ["string", "null"], "description": "The member who made it; null when the pipeline holds it." }
         })),
         "Usage": object(&["quotas", "reservations", "quota_warning"], json!({
             "quotas": { "type": "array", "items": reference("QuotaStatus") },
@@ -326,7 +327,7 @@ fn request_schemas() -> Value {
             "required": ["quota", "amount"],
             "properties": {
                 "quota": { "type": "string", "enum": ["uploads", "databases", "pyramids", "styles"] },
-                "amount": { "type": "integer", "minimum": 1 }
+                "amount": { "type": "integer", "minimum": 1, "maximum": tuilerie_core::quota::MAX_BYTES }
             }
         }
     })

@@ -766,6 +766,7 @@ pub async fn reserve(
         amount: amount.max(1),
         created_at: now,
         expires_at: now + PIPELINE_RESERVATION_LIFETIME,
+        holder: None,
     };
     let limit = workspace.limits.bytes(storage);
     match quotas.reserve(&reservation, limit).await {

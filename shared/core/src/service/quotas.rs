@@ -85,18 +85,37 @@ impl QuotaService {
             .gate
             .writable(principal, workspace, Action::EditData)
             .await?;
-        self.reserve_for(&access.workspace, storage, amount).await
+        self.reserve_as(
+            &access.workspace,
+            storage,
+            amount,
+            Some(access.user.id.clone()),
+        )
+        .await
     }
 
-    /// Reserves bytes of a storage type for a workspace; the pipeline uses it directly.
+    /// Reserves bytes of a storage type for a workspace, held by the system (no member).
     pub async fn reserve_for(
         &self,
         workspace: &Workspace,
         storage: StorageType,
         amount: u64,
     ) -> Result<Reservation> {
-        if amount == 0 {
-            return Err(Error::invalid("amount", "`amount` must be at least 1"));
+        self.reserve_as(workspace, storage, amount, None).await
+    }
+
+    async fn reserve_as(
+        &self,
+        workspace: &Workspace,
+        storage: StorageType,
+        amount: u64,
+        holder: Option<crate::ids::UserId>,
+    ) -> Result<Reservation> {
+        if amount == 0 || amount > crate::quota::MAX_BYTES {
+            return Err(Error::invalid(
+                "amount",
+                format!("`amount` goes from 1 to {}", crate::quota::MAX_BYTES),
+            ));
         }
         let now = self.clock.now();
         let reservation = Reservation {
@@ -106,6 +125,7 @@ impl QuotaService {
             amount,
             created_at: now,
             expires_at: now + RESERVATION_LIFETIME,
+            holder,
         };
         let limit = workspace.limits.bytes(storage);
         match self.quotas.reserve(&reservation, limit).await {
@@ -132,6 +152,7 @@ impl QuotaService {
             .writable(principal, workspace, Action::EditData)
             .await?;
         let parsed = parse_reservation(id)?;
+        self.ensure_holder(&access, &parsed).await?;
         self.quotas
             .commit_reservation(&access.workspace.id, &parsed)
             .await
@@ -151,10 +172,38 @@ impl QuotaService {
             .access(principal, workspace, Action::EditData)
             .await?;
         let parsed = parse_reservation(id)?;
+        self.ensure_holder(&access, &parsed).await?;
         self.quotas
             .release_reservation(&access.workspace.id, &parsed)
             .await
             .map_err(|error| reservation_error(error, id))
+    }
+
+    /// Only who made a reservation settles it; the pipeline's own are settled by its steps.
+    async fn ensure_holder(
+        &self,
+        access: &super::access::Access,
+        id: &ReservationId,
+    ) -> Result<()> {
+        let open = self
+            .quotas
+            .reservations(&access.workspace.id)
+            .await
+            .map_err(records_error)?;
+        let Some(found) = open.iter().find(|r| &r.id == id) else {
+            return Err(Error::not_found(format!(
+                "reservation {id} (already committed or released?)"
+            )));
+        };
+        match &found.holder {
+            Some(holder) if holder == &access.user.id => Ok(()),
+            Some(_) => Err(Error::forbidden(format!(
+                "reservation {id} was made by another member; only they may commit or release it"
+            ))),
+            None => Err(Error::forbidden(format!(
+                "reservation {id} is held by the pipeline for one of its steps, which settles it"
+            ))),
+        }
     }
 
     /// Whether any quota of the workspace is at 90 % or more; false if it cannot be told.

@@ -14,7 +14,7 @@ use super::error::{insert_new, Outcome};
 use super::immediate;
 use super::SqliteRecords;
 
-const COLUMNS: &str = "id, workspace, quota, amount, created_at, expires_at";
+const COLUMNS: &str = "id, workspace, quota, amount, created_at, expires_at, holder";
 
 fn reservation_at(row: &Row<'_>) -> rusqlite::Result<Reservation> {
     Ok(Reservation {
@@ -24,6 +24,10 @@ fn reservation_at(row: &Row<'_>) -> rusqlite::Result<Reservation> {
         amount: amount_at(row, 3)?,
         created_at: time_at(row, 4)?,
         expires_at: time_at(row, 5)?,
+        holder: match row.get::<_, Option<String>>(6)? {
+            Some(_) => Some(text_at(row, 6, "reservations.holder")?),
+            None => None,
+        },
     })
 }
 
@@ -47,14 +51,15 @@ pub(crate) fn reserve(
         return Err(RecordsError::QuotaExceeded { held, limit }.into());
     }
     insert_new(transaction.execute(
-        &format!("INSERT INTO reservations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        &format!("INSERT INTO reservations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
             reservation.id.as_str(),
             reservation.workspace.as_str(),
             reservation.quota.as_str(),
             amount(reservation.amount)?,
             time(&reservation.created_at),
-            time(&reservation.expires_at)
+            time(&reservation.expires_at),
+            reservation.holder.as_ref().map(|h| h.as_str())
         ],
     ))?;
     transaction.execute(

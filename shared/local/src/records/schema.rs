@@ -90,6 +90,9 @@ CREATE TABLE items (
 );
 CREATE INDEX items_unfinished ON items (workspace, id) WHERE unfinished = 1;
 ",
+    r"
+ALTER TABLE reservations ADD COLUMN holder TEXT;
+",
 ];
 
 /// The schema version this program writes.

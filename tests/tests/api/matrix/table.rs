@@ -81,9 +81,9 @@ const MATRIX: &[Row] = &[
                                                        Some([404, 404, 404, 404, 200, 404, 401, 200])),
     row("POST /workspaces/{ws}/reservations",               [201, 201, 201, 403, 404, 404, 401, 404],
                                                        Some([404, 404, 404, 404, 201, 404, 401, 404])),
-    row("POST /workspaces/{ws}/reservations/{id}/commit",   [200, 200, 200, 403, 404, 404, 401, 404],
+    row("POST /workspaces/{ws}/reservations/{id}/commit",   [403, 403, 200, 403, 404, 404, 401, 404],
                                                        Some([404, 404, 404, 404, 200, 404, 401, 404])),
-    row("DELETE /workspaces/{ws}/reservations/{id}",        [200, 200, 200, 403, 404, 404, 401, 404],
+    row("DELETE /workspaces/{ws}/reservations/{id}",        [403, 403, 200, 403, 404, 404, 401, 404],
                                                        Some([404, 404, 404, 404, 200, 404, 401, 404])),
     row("POST /workspaces/{ws}/uploads",                    [201, 201, 201, 403, 404, 404, 401, 404],
                                                        Some([404, 404, 404, 404, 201, 404, 401, 404])),
@@ -195,6 +195,10 @@ fn documented_callers(access: &str) -> [bool; 8] {
             [true, true, false, false, false, false, false, false]
         }
         "owners of the workspace" => [true, false, false, false, false, false, false, false],
+        // In the matrix's fixture, the editor made the reservation.
+        "the member of the workspace who made the reservation" => {
+            [false, false, true, false, false, false, false, false]
+        }
         other => panic!("unknown access description `{other}`"),
     }
 }
