@@ -142,6 +142,15 @@ fn the_printed_curl_commands_work_as_printed_and_seeding_twice_changes_nothing()
         );
     }
     let workspace = first.workspace();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("records.sqlite"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the records are private");
+    }
     first.stop();
 
     let second = Server::start(&data);

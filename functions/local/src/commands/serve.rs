@@ -48,6 +48,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         jobs: args.jobs.clamp(1, 64),
     })
     .await?;
+    private_files(&args.data)?;
     let authenticator = LocalAuthenticator::new(&secret);
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
         .await
@@ -108,6 +109,22 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .with_graceful_shutdown(stop_signal())
         .await
         .context("the server stopped")
+}
+
+/// Makes the records files readable by this user only.
+fn private_files(data: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = data.join(format!("{RECORDS_FILE}{suffix}"));
+        if path.exists() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot make {} private", path.display()))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = data;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM; never if no handler can be installed.

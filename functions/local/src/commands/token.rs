@@ -71,8 +71,19 @@ pub fn subject(email: &Email) -> String {
 /// Reads the signing secret of a data directory, creating the directory and a random secret
 /// (readable by its owner only) on first use.
 pub fn load_or_create_secret(data: &Path) -> anyhow::Result<Vec<u8>> {
-    fs::create_dir_all(data)
-        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+    if !data.exists() {
+        // A new data directory is private: records, secret and files are for this user only.
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(data).with_context(|| {
+            format!(
+                "cannot create the data directory {}: choose a writable place with --data",
+                data.display()
+            )
+        })?;
+    }
     let path = data.join(SECRET_FILE);
     match fs::read_to_string(&path) {
         Ok(secret) if !secret.trim().is_empty() => return Ok(secret.trim().as_bytes().to_vec()),
@@ -123,6 +134,8 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
+            let mode = fs::metadata(&data).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "a new data directory is private");
         }
     }
 
