@@ -110,6 +110,7 @@ macro_rules! records_contract_tests {
             quotas::quotas_are_counted_separately,
             quota_race::racing_reservations_never_exceed_the_limit,
             quotas::an_estimate_is_committed_with_the_real_amount,
+            quotas::expired_reservations_are_released_across_workspaces,
             items::an_item_is_created_once_at_version_one,
             items::writes_compare_the_version_they_read,
             items::items_are_listed_by_workspace_and_when_unfinished,

@@ -8,7 +8,7 @@ use tuilerie_core::quota::Quota;
 use tuilerie_core::storage::StorageType;
 use tuilerie_core::workspace::Visibility;
 
-use super::fixtures::{approved_workspace, reservation, reserved, used, MIB};
+use super::fixtures::{self, approved_workspace, reservation, reserved, used, MIB};
 
 const LIMIT: u64 = 10 * MIB;
 
@@ -299,4 +299,35 @@ pub async fn an_estimate_is_committed_with_the_real_amount(records: Arc<dyn Reco
         .await
         .unwrap_err();
     assert!(matches!(error, RecordsError::NotFound), "{error:?}");
+}
+
+/// Expired reservations of every workspace are released, oldest first, their amounts given
+/// back; open ones stay, and a second pass finds nothing.
+pub async fn expired_reservations_are_released_across_workspaces(records: Arc<dyn Records>) {
+    let one = approved_workspace(&*records, "one", "ada", Visibility::Private).await;
+    let two = approved_workspace(&*records, "two", "grace", Visibility::Private).await;
+    let old = reservation(&one.id, "old", StorageType::Uploads, MIB, 0);
+    let older = reservation(&two.id, "older", StorageType::Pyramids, 2 * MIB, -100);
+    let fresh = reservation(&one.id, "fresh", StorageType::Uploads, 3 * MIB, 100_000);
+    for r in [&old, &older, &fresh] {
+        records.reserve(r, 50 * MIB).await.unwrap();
+    }
+    let now = fixtures::at(10_000);
+    let released = records.release_expired(now, 10).await.unwrap();
+    let ids: Vec<&str> = released.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["rs_older", "rs_old"]);
+    let usage = records.usage(&one.id).await.unwrap();
+    assert_eq!(reserved(&usage, Quota::UPLOADS), 3 * MIB);
+    assert_eq!(used(&usage, Quota::UPLOADS), 0);
+    let usage = records.usage(&two.id).await.unwrap();
+    assert_eq!(reserved(&usage, Quota::PYRAMIDS), 0);
+    assert!(records.release_expired(now, 10).await.unwrap().is_empty());
+    let open: Vec<String> = records
+        .reservations(&one.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id.to_string())
+        .collect();
+    assert_eq!(open, ["rs_fresh"]);
 }

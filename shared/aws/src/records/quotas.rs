@@ -7,7 +7,6 @@
 //! release delete that item (it must exist) and move the counters in one transaction.
 
 use async_trait::async_trait;
-use chrono::Duration;
 use tuilerie_core::ids::{ReservationId, WorkspaceId};
 use tuilerie_core::ports::{QuotaRecords, RecordsError, RecordsResult};
 use tuilerie_core::quota::{Quota, Reservation, Usage};
@@ -15,13 +14,12 @@ use tuilerie_core::storage::StorageType;
 
 use super::action::{key, Action};
 use super::codec::{from_json, get_n_or_zero, json, minus, n, s, Item, DATA};
-use super::keys::{self, PK, RES_PREFIX, SK, TTL, USAGE};
+use super::keys::{self, GSI2_PK, GSI2_SK, PK, RES_PREFIX, SK, USAGE};
 use super::store::Target;
 use super::DynamoRecords;
 
-/// How long after its expiry DynamoDB's time to live may drop a reservation nobody released.
-/// Cleanup releases expired reservations (which gives their amount back) long before.
-const TTL_GRACE_DAYS: i64 = 7;
+/// GSI2 partition of open reservations, sorted by expiry.
+const RESERVATIONS: &str = "RESERVATIONS";
 
 fn usage_key(workspace: &WorkspaceId) -> Item {
     key(keys::workspace(workspace), USAGE)
@@ -38,17 +36,45 @@ pub fn empty_usage(workspace: &WorkspaceId) -> Item {
     item
 }
 
+/// An open reservation. It has no time to live: an expired one is released by
+/// [`release_expired`] (which gives its amount back and deletes it), never dropped by the table
+/// while its amount is still held. It is listed on GSI2 under `RESERVATIONS` by expiry.
 fn reservation_item(reservation: &Reservation) -> RecordsResult<Item> {
-    let expiry = reservation.expires_at + Duration::days(TTL_GRACE_DAYS);
     Ok(Item::from([
         (PK.to_owned(), s(keys::workspace(&reservation.workspace))),
         (SK.to_owned(), s(keys::reservation(&reservation.id))),
         (DATA.to_owned(), json(reservation)?),
+        (GSI2_PK.to_owned(), s(RESERVATIONS)),
         (
-            TTL.to_owned(),
-            n(u64::try_from(expiry.timestamp()).unwrap_or(0)),
+            GSI2_SK.to_owned(),
+            s(keys::by_time(
+                "",
+                &reservation.expires_at,
+                reservation.id.as_str(),
+            )),
         ),
     ]))
+}
+
+/// Releases reservations of any workspace that expired before `now`, at most `limit`.
+pub async fn release_expired(
+    records: &DynamoRecords,
+    now: chrono::DateTime<chrono::Utc>,
+    limit: usize,
+) -> RecordsResult<Vec<Reservation>> {
+    let listed = records
+        .query_below(Target::Gsi2, RESERVATIONS, &keys::time(&now))
+        .await?;
+    let mut released = Vec::new();
+    for entry in listed.iter().take(limit) {
+        let reservation: Reservation = from_json(entry)?;
+        match release(records, &reservation.workspace, &reservation.id).await {
+            Ok(done) => released.push(done),
+            Err(RecordsError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(released)
 }
 
 /// Used plus reserved amount of a quota, read consistently.
@@ -262,6 +288,14 @@ impl QuotaRecords for DynamoRecords {
         used: u64,
     ) -> RecordsResult<Reservation> {
         commit_as(self, workspace, id, used).await
+    }
+
+    async fn release_expired(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> RecordsResult<Vec<Reservation>> {
+        release_expired(self, now, limit).await
     }
 
     async fn release_reservation(

@@ -38,6 +38,13 @@ impl Target {
 #[derive(Debug, Clone)]
 pub struct Cancelled(Vec<String>);
 
+/// Which sort keys of a partition a query reads.
+enum SortKey<'a> {
+    Any,
+    Prefix(&'a str),
+    Below(&'a str),
+}
+
 impl Cancelled {
     /// Whether the condition of the action at `index` failed.
     pub fn failed(&self, index: usize) -> bool {
@@ -69,10 +76,33 @@ impl DynamoRecords {
         pk: &str,
         prefix: Option<&str>,
     ) -> RecordsResult<Vec<Item>> {
+        match prefix {
+            Some(prefix) => self.query_where(target, pk, SortKey::Prefix(prefix)).await,
+            None => self.query_where(target, pk, SortKey::Any).await,
+        }
+    }
+
+    /// Every item of partition `pk` whose sort key is below `upper`.
+    pub(super) async fn query_below(
+        &self,
+        target: Target,
+        pk: &str,
+        upper: &str,
+    ) -> RecordsResult<Vec<Item>> {
+        self.query_where(target, pk, SortKey::Below(upper)).await
+    }
+
+    async fn query_where(
+        &self,
+        target: Target,
+        pk: &str,
+        sort: SortKey<'_>,
+    ) -> RecordsResult<Vec<Item>> {
         let (index, pk_name, sk_name) = target.attributes();
-        let condition = match prefix {
-            Some(_) => "#pk = :pk AND begins_with(#sk, :prefix)",
-            None => "#pk = :pk",
+        let (condition, bound) = match sort {
+            SortKey::Any => ("#pk = :pk", None),
+            SortKey::Prefix(prefix) => ("#pk = :pk AND begins_with(#sk, :bound)", Some(prefix)),
+            SortKey::Below(upper) => ("#pk = :pk AND #sk < :bound", Some(upper)),
         };
         let mut query = self
             .client
@@ -83,10 +113,10 @@ impl DynamoRecords {
             .key_condition_expression(condition)
             .expression_attribute_names("#pk", pk_name)
             .expression_attribute_values(":pk", s(pk));
-        if let Some(prefix) = prefix {
+        if let Some(bound) = bound {
             query = query
                 .expression_attribute_names("#sk", sk_name)
-                .expression_attribute_values(":prefix", s(prefix));
+                .expression_attribute_values(":bound", s(bound));
         }
         let mut items = Vec::new();
         let mut start = None;

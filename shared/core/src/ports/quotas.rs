@@ -35,6 +35,13 @@ pub trait QuotaRecords: Send + Sync {
         workspace: &WorkspaceId,
         id: &ReservationId,
     ) -> RecordsResult<Reservation>;
+    /// Releases the reservations of every workspace that expired before `now`, oldest first,
+    /// at most `limit`: their amounts are given back. The ones released.
+    async fn release_expired(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> RecordsResult<Vec<Reservation>>;
     /// Open reservations of a workspace.
     async fn reservations(&self, workspace: &WorkspaceId) -> RecordsResult<Vec<Reservation>>;
     /// Frees used bytes (data deleted). [`super::RecordsError::ConditionFailed`] if less is

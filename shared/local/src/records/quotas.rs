@@ -125,6 +125,39 @@ pub(crate) enum Used {
     Only(u64),
 }
 
+/// Releases reservations that expired before `now`, oldest first, at most `limit`.
+pub(crate) fn expired(
+    connection: &mut Connection,
+    now: &chrono::DateTime<chrono::Utc>,
+    limit: usize,
+) -> Outcome<Vec<Reservation>> {
+    let due: Vec<(WorkspaceId, ReservationId)> = {
+        let mut statement = connection.prepare_cached(
+            "SELECT workspace, id FROM reservations WHERE expires_at < ?1 \
+             ORDER BY expires_at LIMIT ?2",
+        )?;
+        let rows = statement.query_map(
+            params![time(now), i64::try_from(limit).unwrap_or(i64::MAX)],
+            |row| {
+                Ok((
+                    text_at(row, 0, "reservations.workspace")?,
+                    text_at(row, 1, "reservations.id")?,
+                ))
+            },
+        )?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut released = Vec::new();
+    for (workspace, id) in due {
+        match settle(connection, &workspace, &id, Used::Nothing) {
+            Ok(reservation) => released.push(reservation),
+            Err(super::error::Fault(RecordsError::NotFound)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(released)
+}
+
 /// Open reservations of a workspace, oldest first.
 pub(crate) fn open(connection: &Connection, workspace: &WorkspaceId) -> Outcome<Vec<Reservation>> {
     let sql = format!(
@@ -205,6 +238,14 @@ impl QuotaRecords for SqliteRecords {
         let (workspace, id) = (workspace.clone(), id.clone());
         self.write(move |c| settle(c, &workspace, &id, Used::Only(used)))
             .await
+    }
+
+    async fn release_expired(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> RecordsResult<Vec<Reservation>> {
+        self.write(move |c| expired(c, &now, limit)).await
     }
 
     async fn release_reservation(
