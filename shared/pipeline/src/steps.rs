@@ -889,6 +889,11 @@ impl Steps {
                 .database(&ws, pyramid.database.as_str())
                 .await?
                 .and_then(|d| union_extent(&d.item.layers));
+            // The database goes before the pyramid says it is generated, so that once it
+            // does, the quotas already count only the archive.
+            if pyramid.kind == PyramidKind::Full {
+                self.delete_database(&ws, pyramid.database.as_str()).await?;
+            }
             self.change_pyramid(&ws, &id, |p| {
                 if p.state == PyramidState::Generated {
                     return Ok(false);

@@ -136,3 +136,40 @@ async fn a_public_workspace_request_needs_a_justification() {
     assert_eq!(reply.status, 422);
     assert_eq!(reply.body["error"]["details"]["field"], "justification");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_user_waits_for_at_most_five_workspace_decisions() {
+    let app = TestApp::spawn().await;
+    let ada = app.register("ada").await;
+    for i in 0..5 {
+        app.ok(
+            Some(&ada),
+            Method::POST,
+            "/workspace-requests",
+            Some(json!({ "name": format!("Ask {i}"), "visibility": "private" })),
+        )
+        .await;
+    }
+    let refused = app
+        .call(
+            Some(&ada),
+            Method::POST,
+            "/workspace-requests",
+            Some(json!({ "name": "One more", "visibility": "private" })),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at most 5"));
+    // Someone else is not held back.
+    let bob = app.register("bob").await;
+    app.ok(
+        Some(&bob),
+        Method::POST,
+        "/workspace-requests",
+        Some(json!({ "name": "Bob's", "visibility": "private" })),
+    )
+    .await;
+}

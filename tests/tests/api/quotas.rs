@@ -176,3 +176,32 @@ async fn only_the_member_who_made_a_reservation_settles_it() {
         .await;
     assert_eq!(too_much.status, 422, "{}", too_much.body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workspace_holds_at_most_a_hundred_open_reservations() {
+    let team = Team::new().await;
+    let app = &team.app;
+    let body = json!({ "quota": "styles", "amount": 1 });
+    for _ in 0..100 {
+        app.ok(
+            Some(&team.owner),
+            Method::POST,
+            team.path("/reservations"),
+            Some(body.clone()),
+        )
+        .await;
+    }
+    let refused = app
+        .call(
+            Some(&team.owner),
+            Method::POST,
+            team.path("/reservations"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at most 100"));
+}

@@ -262,7 +262,7 @@ fn request_schemas() -> Value {
                 "description": { "type": "string", "maxLength": 2000 },
                 "visibility": visibility,
                 "expected_streams": count,
-                "expected_volume_bytes": count,
+                "expected_volume_bytes": { "type": "integer", "minimum": 0, "maximum": tuilerie_core::quota::MAX_BYTES },
                 "justification": { "type": "string", "maxLength": 2000, "description": "Required (10 characters or more) for public workspaces." }
             }
         },

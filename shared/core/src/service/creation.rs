@@ -63,6 +63,9 @@ impl Approval {
     }
 }
 
+/// How many workspace requests one user may have waiting for a decision.
+pub const PENDING_REQUESTS_MAX: usize = 5;
+
 /// Workspace creation requests and their decisions.
 #[derive(Clone)]
 pub struct CreationService {
@@ -113,6 +116,29 @@ impl CreationService {
                     "a public workspace needs a `justification` of at least {JUSTIFICATION_MIN} characters saying why it should be joinable"
                 ),
             ));
+        }
+        if input.expected_volume_bytes > crate::quota::MAX_BYTES {
+            return Err(Error::invalid(
+                "expected_volume_bytes",
+                format!(
+                    "`expected_volume_bytes` must be at most {}",
+                    crate::quota::MAX_BYTES
+                ),
+            ));
+        }
+        let pending = self
+            .creation_requests
+            .creation_requests_by(&user.id)
+            .await
+            .map_err(records_error)?
+            .into_iter()
+            .filter(|request| request.state == CreationState::Pending)
+            .count();
+        if pending >= PENDING_REQUESTS_MAX {
+            return Err(Error::Conflict(format!(
+                "you already have {pending} workspace requests waiting for a decision (at most \
+                 {PENDING_REQUESTS_MAX}); wait until a platform administrator decides"
+            )));
         }
         let request = CreationRequest {
             id: CreationRequestId::generate(&self.ids.fresh()),

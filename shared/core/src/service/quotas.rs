@@ -16,6 +16,9 @@ use crate::storage::StorageType;
 use crate::user::Principal;
 use crate::workspace::Workspace;
 
+/// How many reservations a workspace may hold open at once through the API.
+pub const OPEN_RESERVATIONS_MAX: usize = 100;
+
 /// A workspace's use of its quotas.
 #[derive(Debug, Clone, Serialize)]
 pub struct UsageView {
@@ -85,6 +88,19 @@ impl QuotaService {
             .gate
             .writable(principal, workspace, Action::EditData)
             .await?;
+        let open = self
+            .quotas
+            .reservations(&access.workspace.id)
+            .await
+            .map_err(records_error)?
+            .len();
+        if open >= OPEN_RESERVATIONS_MAX {
+            return Err(Error::Conflict(format!(
+                "workspace {} already has {open} open reservations (at most \
+                 {OPEN_RESERVATIONS_MAX}); commit or release some first",
+                access.workspace.id
+            )));
+        }
         self.reserve_as(
             &access.workspace,
             storage,
