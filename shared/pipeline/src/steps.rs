@@ -181,6 +181,47 @@ impl From<BlobError> for StepFailure {
 /// Result of a step.
 pub type StepResult<T> = Result<T, StepFailure>;
 
+/// An item a step moves: an upload or a pyramid.
+trait Stored: Clone + Send + Sync + 'static {
+    /// What it is, in messages.
+    const WHAT: &'static str;
+    fn from_item(item: Item) -> Option<Self>;
+    fn to_item(&self) -> Item;
+    fn touch(&mut self, now: chrono::DateTime<chrono::Utc>);
+}
+
+impl Stored for Upload {
+    const WHAT: &'static str = "upload";
+    fn from_item(item: Item) -> Option<Self> {
+        match item {
+            Item::Upload(upload) => Some(upload),
+            _ => None,
+        }
+    }
+    fn to_item(&self) -> Item {
+        Item::Upload(self.clone())
+    }
+    fn touch(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.updated_at = now;
+    }
+}
+
+impl Stored for Pyramid {
+    const WHAT: &'static str = "pyramid";
+    fn from_item(item: Item) -> Option<Self> {
+        match item {
+            Item::Pyramid(pyramid) => Some(pyramid),
+            _ => None,
+        }
+    }
+    fn to_item(&self) -> Item {
+        Item::Pyramid(self.clone())
+    }
+    fn touch(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.updated_at = now;
+    }
+}
+
 /// The steps, over the ports they need and a scratch folder.
 #[derive(Clone)]
 pub struct Steps {
@@ -260,13 +301,7 @@ impl Steps {
     }
 
     async fn upload(&self, workspace: &WorkspaceId, id: &str) -> StepResult<Versioned<Upload>> {
-        match self.items.item(workspace, id).await? {
-            Some(Versioned {
-                item: Item::Upload(item),
-                version,
-            }) => Ok(Versioned { item, version }),
-            _ => Err(StepFailure::cancelled(format!("upload {id} was deleted"))),
-        }
+        self.load(workspace, id).await
     }
 
     async fn database(
@@ -284,38 +319,55 @@ impl Steps {
     }
 
     async fn pyramid(&self, workspace: &WorkspaceId, id: &str) -> StepResult<Versioned<Pyramid>> {
+        self.load(workspace, id).await
+    }
+
+    /// An upload or a pyramid with its version; gone means the job is to stop.
+    async fn load<T: Stored>(&self, workspace: &WorkspaceId, id: &str) -> StepResult<Versioned<T>> {
         match self.items.item(workspace, id).await? {
-            Some(Versioned {
-                item: Item::Pyramid(item),
-                version,
-            }) => Ok(Versioned { item, version }),
-            _ => Err(StepFailure::cancelled(format!("pyramid {id} was deleted"))),
+            Some(Versioned { item, version }) => match T::from_item(item) {
+                Some(item) => Ok(Versioned { item, version }),
+                None => Err(StepFailure::cancelled(format!(
+                    "{} {id} was deleted",
+                    T::WHAT
+                ))),
+            },
+            None => Err(StepFailure::cancelled(format!(
+                "{} {id} was deleted",
+                T::WHAT
+            ))),
         }
     }
 
-    /// Applies `change` to an upload with compare-and-set, reading it again when it moved.
+    /// Applies `change` to an item with compare-and-set, reading it again when it moved;
+    /// `change` answers false when there is nothing to write.
+    async fn change<T: Stored>(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        change: impl Fn(&mut T) -> StepResult<bool>,
+    ) -> StepResult<T> {
+        loop {
+            let Versioned { mut item, version } = self.load::<T>(workspace, id).await?;
+            if !change(&mut item)? {
+                return Ok(item);
+            }
+            item.touch(self.clock.now());
+            match self.items.update_item(&item.to_item(), version).await {
+                Ok(_) => return Ok(item),
+                Err(RecordsError::ConditionFailed) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+
     async fn change_upload(
         &self,
         workspace: &WorkspaceId,
         id: &str,
         change: impl Fn(&mut Upload) -> StepResult<bool>,
     ) -> StepResult<Upload> {
-        loop {
-            let Versioned { mut item, version } = self.upload(workspace, id).await?;
-            if !change(&mut item)? {
-                return Ok(item);
-            }
-            item.updated_at = self.clock.now();
-            match self
-                .items
-                .update_item(&Item::Upload(item.clone()), version)
-                .await
-            {
-                Ok(_) => return Ok(item),
-                Err(RecordsError::ConditionFailed) => continue,
-                Err(other) => return Err(other.into()),
-            }
-        }
+        self.change(workspace, id, change).await
     }
 
     async fn change_pyramid(
@@ -324,22 +376,7 @@ impl Steps {
         id: &str,
         change: impl Fn(&mut Pyramid) -> StepResult<bool>,
     ) -> StepResult<Pyramid> {
-        loop {
-            let Versioned { mut item, version } = self.pyramid(workspace, id).await?;
-            if !change(&mut item)? {
-                return Ok(item);
-            }
-            item.updated_at = self.clock.now();
-            match self
-                .items
-                .update_item(&Item::Pyramid(item.clone()), version)
-                .await
-            {
-                Ok(_) => return Ok(item),
-                Err(RecordsError::ConditionFailed) => continue,
-                Err(other) => return Err(other.into()),
-            }
-        }
+        self.change(workspace, id, change).await
     }
 
     /// Commits `used` bytes against the reservation `id` (and its top-up, reserved here when

@@ -346,19 +346,30 @@ impl PipelineService {
         upload.progress = 0.0;
         upload.attempts += 1;
         upload.updated_at = self.clock.now();
-        self.items
-            .update_item(&Item::Upload(upload.clone()), found.version)
-            .await
-            .map_err(records_error)?;
         let job = Job::Upload {
             workspace: upload.workspace.clone(),
             upload: upload.id.clone(),
         };
-        self.workflows
-            .start(&job, &job.name(upload.attempts))
-            .await
-            .map_err(workflow_error)?;
+        self.retry(
+            Item::Upload(upload.clone()),
+            found.version,
+            job,
+            upload.attempts,
+        )
+        .await?;
         Ok(upload)
+    }
+
+    /// Saves an item moved back to the start and starts its job's next attempt.
+    async fn retry(&self, item: Item, version: u64, job: Job, attempt: u32) -> Result<()> {
+        self.items
+            .update_item(&item, version)
+            .await
+            .map_err(records_error)?;
+        self.workflows
+            .start(&job, &job.name(attempt))
+            .await
+            .map_err(workflow_error)
     }
 
     /// A vector database with its layers (members).
@@ -598,18 +609,17 @@ impl PipelineService {
         pyramid.progress = 0.0;
         pyramid.attempts += 1;
         pyramid.updated_at = self.clock.now();
-        self.items
-            .update_item(&Item::Pyramid(pyramid.clone()), found.version)
-            .await
-            .map_err(records_error)?;
         let job = Job::Pyramid {
             workspace: pyramid.workspace.clone(),
             pyramid: pyramid.id.clone(),
         };
-        self.workflows
-            .start(&job, &job.name(pyramid.attempts))
-            .await
-            .map_err(workflow_error)?;
+        self.retry(
+            Item::Pyramid(pyramid.clone()),
+            found.version,
+            job,
+            pyramid.attempts,
+        )
+        .await?;
         Ok(pyramid)
     }
 
