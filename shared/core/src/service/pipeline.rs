@@ -689,12 +689,26 @@ impl PipelineService {
             .map_err(blob_error)
     }
 
-    async fn load(&self, workspace: &WorkspaceId, id: &str) -> Result<Versioned<Item>> {
-        self.items
+    /// An item of one kind (`what`, picked out by `pick`), with its version.
+    async fn load_as<T>(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        what: &str,
+        pick: fn(Item) -> Option<T>,
+    ) -> Result<Versioned<T>> {
+        let found = self
+            .items
             .item(workspace, id)
             .await
-            .map_err(records_error)?
-            .ok_or_else(|| Error::not_found(id.to_owned()))
+            .map_err(records_error)?;
+        match found {
+            Some(Versioned { item, version }) => match pick(item) {
+                Some(item) => Ok(Versioned { item, version }),
+                None => Err(Error::not_found(format!("{what} {id}"))),
+            },
+            None => Err(Error::not_found(format!("{what} {id}"))),
+        }
     }
 
     async fn load_upload(
@@ -702,13 +716,11 @@ impl PipelineService {
         workspace: &WorkspaceId,
         id: &UploadId,
     ) -> Result<Versioned<Upload>> {
-        match self.load(workspace, id.as_str()).await? {
-            Versioned {
-                item: Item::Upload(item),
-                version,
-            } => Ok(Versioned { item, version }),
-            _ => Err(Error::not_found(format!("upload {id}"))),
-        }
+        self.load_as(workspace, id.as_str(), "upload", |item| match item {
+            Item::Upload(upload) => Some(upload),
+            _ => None,
+        })
+        .await
     }
 
     async fn load_database(
@@ -716,13 +728,11 @@ impl PipelineService {
         workspace: &WorkspaceId,
         id: &DatabaseId,
     ) -> Result<Versioned<Database>> {
-        match self.load(workspace, id.as_str()).await? {
-            Versioned {
-                item: Item::Database(item),
-                version,
-            } => Ok(Versioned { item, version }),
-            _ => Err(Error::not_found(format!("database {id}"))),
-        }
+        self.load_as(workspace, id.as_str(), "database", |item| match item {
+            Item::Database(database) => Some(database),
+            _ => None,
+        })
+        .await
     }
 
     async fn load_pyramid(
@@ -730,13 +740,11 @@ impl PipelineService {
         workspace: &WorkspaceId,
         id: &PyramidId,
     ) -> Result<Versioned<Pyramid>> {
-        match self.load(workspace, id.as_str()).await? {
-            Versioned {
-                item: Item::Pyramid(item),
-                version,
-            } => Ok(Versioned { item, version }),
-            _ => Err(Error::not_found(format!("pyramid {id}"))),
-        }
+        self.load_as(workspace, id.as_str(), "pyramid", |item| match item {
+            Item::Pyramid(pyramid) => Some(pyramid),
+            _ => None,
+        })
+        .await
     }
 
     /// Parses a workspace id from a URL (for routes that are not behind a member check).
