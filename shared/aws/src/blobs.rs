@@ -50,6 +50,45 @@ fn checked(key: &str) -> BlobResult<()> {
     }
 }
 
+impl S3Blobs {
+    /// The object, or the bytes `first..=last` of it; `None` if absent.
+    async fn fetch(&self, key: &str, range: Option<(u64, u64)>) -> BlobResult<Option<Vec<u8>>> {
+        checked(key)?;
+        let answer = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_range(range.map(|(first, last)| format!("bytes={first}-{last}")))
+            .send()
+            .await;
+        let object = match answer {
+            Ok(object) => object,
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None)
+            }
+            Err(error)
+                if error
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 416) =>
+            {
+                return Err(BlobError::Range {
+                    key: key.to_string(),
+                    offset: range.map_or(0, |(first, _)| first),
+                    length: 0,
+                })
+            }
+            Err(error) => return Err(failure(error)),
+        };
+        let bytes = object
+            .body
+            .collect()
+            .await
+            .map_err(|e| BlobError::Unavailable(Box::new(e)))?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+}
+
 /// Maps an SDK error: throttling, time-outs and server errors are worth a retry.
 fn failure<E, R>(error: SdkError<E, R>) -> BlobError
 where
@@ -115,66 +154,26 @@ impl Blobs for S3Blobs {
     }
 
     async fn get(&self, key: &str) -> BlobResult<Option<Vec<u8>>> {
-        checked(key)?;
-        let answer = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await;
-        let object = match answer {
-            Ok(object) => object,
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Ok(None)
-            }
-            Err(error) => return Err(failure(error)),
-        };
-        let bytes = object
-            .body
-            .collect()
-            .await
-            .map_err(|e| BlobError::Unavailable(Box::new(e)))?;
-        Ok(Some(bytes.into_bytes().to_vec()))
+        self.fetch(key, None).await
     }
 
     async fn get_range(&self, key: &str, offset: u64, length: u64) -> BlobResult<Option<Vec<u8>>> {
-        checked(key)?;
-        let Some(size) = self.size(key).await? else {
-            return Ok(None);
-        };
-        if offset > size || (offset == size && length > 0) {
-            return Err(BlobError::Range {
-                key: key.to_string(),
-                offset,
-                length,
-            });
-        }
         if length == 0 {
-            return Ok(Some(Vec::new()));
+            return Ok(self.size(key).await?.map(|_| Vec::new()));
         }
-        let last = offset.saturating_add(length).min(size) - 1;
-        let answer = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .range(format!("bytes={offset}-{last}"))
-            .send()
-            .await;
-        let object = match answer {
-            Ok(object) => object,
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Ok(None)
-            }
-            Err(error) => return Err(failure(error)),
-        };
-        let bytes = object
-            .body
-            .collect()
+        let last = offset.saturating_add(length) - 1;
+        // One request: S3 cuts a range running past the end, and answers 416 for one that
+        // starts there.
+        self.fetch(key, Some((offset, last)))
             .await
-            .map_err(|e| BlobError::Unavailable(Box::new(e)))?;
-        Ok(Some(bytes.into_bytes().to_vec()))
+            .map_err(|error| match error {
+                BlobError::Range { .. } => BlobError::Range {
+                    key: key.to_string(),
+                    offset,
+                    length,
+                },
+                other => other,
+            })
     }
 
     async fn get_file(&self, key: &str, target: &Path) -> BlobResult<bool> {

@@ -26,6 +26,14 @@ pub async fn objects_are_written_and_read_back(blobs: Arc<dyn Blobs>) {
         Some(bytes[9_990..].to_vec())
     );
     assert_eq!(blobs.get_range("ws_a/none", 0, 10).await.unwrap(), None);
+    // A range starting at the end or past it is refused, naming it.
+    for offset in [10_000, 20_000] {
+        let error = blobs.get_range(key, offset, 10).await.unwrap_err();
+        assert!(
+            matches!(error, BlobError::Range { offset: o, .. } if o == offset),
+            "{error:?}"
+        );
+    }
     blobs.put(key, b"new".to_vec()).await.unwrap();
     assert_eq!(blobs.get(key).await.unwrap(), Some(b"new".to_vec()));
 }
