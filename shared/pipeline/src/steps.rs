@@ -270,26 +270,6 @@ impl Steps {
         }
     }
 
-    /// Runs one step on JSON, as a Lambda does.
-    pub async fn run_json(
-        &self,
-        step: Step,
-        input: serde_json::Value,
-    ) -> StepResult<serde_json::Value> {
-        let task: Task = serde_json::from_value(input).map_err(|error| {
-            StepFailure::new(
-                FailureName::Internal,
-                "bad_task",
-                format!("the step's input is not a task: {error}"),
-                "this is a defect; report it",
-            )
-        })?;
-        let output = self
-            .run(step, task, &Arc::new(AtomicBool::new(false)))
-            .await?;
-        serde_json::to_value(output).map_err(|error| Error::Internal(Box::new(error)).into())
-    }
-
     async fn workspace(&self, id: &WorkspaceId) -> StepResult<Workspace> {
         let found = self
             .workspaces

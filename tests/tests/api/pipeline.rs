@@ -147,7 +147,7 @@ fn decode(tile: &[u8]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-async fn usage(team: &Team) -> Value {
+async fn usage_of(team: &Team) -> Value {
     team.app
         .ok(Some(&team.owner), Method::GET, team.path("/usage"), None)
         .await
@@ -232,7 +232,7 @@ async fn a_lambert_93_geopackage_becomes_a_pyramid_whose_tiles_decode_and_count_
     assert_eq!(database["state"], "deleted");
     assert_eq!(database["layers"][0]["source_crs"], "EPSG:2154");
     assert!(database["layers"][0]["features"].as_u64().unwrap() > 1000);
-    let usage = usage(&team).await;
+    let usage = usage_of(&team).await;
     assert_eq!(quota_of(&usage, "uploads")["used"], 0, "{usage}");
     assert_eq!(quota_of(&usage, "databases")["used"], 0, "{usage}");
     assert_eq!(
@@ -254,11 +254,7 @@ async fn a_lambert_93_geopackage_becomes_a_pyramid_whose_tiles_decode_and_count_
             None,
         )
         .await;
-    assert_eq!(quota_of(&usage_again(&team).await, "pyramids")["used"], 0);
-}
-
-async fn usage_again(team: &Team) -> Value {
-    usage(team).await
+    assert_eq!(quota_of(&usage_of(&team).await, "pyramids")["used"], 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -288,7 +284,7 @@ async fn a_zipped_shapefile_sample_is_validated_into_the_full_pyramid() {
         .await
         .body;
     assert_eq!(kept["state"], "ready", "a sample keeps its database");
-    let usage_before = usage(&team).await;
+    let usage_before = usage_of(&team).await;
     assert_eq!(quota_of(&usage_before, "databases")["used"], kept["size"]);
 
     let full = team
@@ -308,7 +304,7 @@ async fn a_zipped_shapefile_sample_is_validated_into_the_full_pyramid() {
     let path = team.path(&format!("/pyramids/{}", full.body["id"].as_str().unwrap()));
     let (full, _) = wait(&team, &team.owner, &path, final_state).await;
     assert_eq!(full["state"], "generated", "{full}");
-    let usage = usage(&team).await;
+    let usage = usage_of(&team).await;
     assert_eq!(quota_of(&usage, "databases")["used"], 0, "{usage}");
     let both = sample["size"].as_u64().unwrap() + full["size"].as_u64().unwrap();
     assert_eq!(quota_of(&usage, "pyramids")["used"], both, "{usage}");
@@ -341,7 +337,7 @@ async fn a_malformed_upload_fails_with_a_report_and_stays_counted_until_deleted(
     assert!(!report["fix"].as_str().unwrap().is_empty());
     assert_eq!(report["steps"][0]["state"], "done");
     assert_eq!(report["steps"][1]["state"], "failed");
-    let usage = usage(&team).await;
+    let usage = usage_of(&team).await;
     assert_eq!(quota_of(&usage, "uploads")["used"], size, "{usage}");
     assert_eq!(quota_of(&usage, "databases")["reserved"], 0, "{usage}");
     // Retrying the same bytes fails the same way; deleting gives the bytes back.
@@ -360,7 +356,7 @@ async fn a_malformed_upload_fails_with_a_report_and_stays_counted_until_deleted(
     team.app
         .ok(Some(&team.owner), Method::DELETE, &path, None)
         .await;
-    let usage = usage_again(&team).await;
+    let usage = usage_of(&team).await;
     assert_eq!(quota_of(&usage, "uploads")["used"], 0, "{usage}");
     assert_eq!(quota_of(&usage, "uploads")["reserved"], 0, "{usage}");
 }
@@ -425,7 +421,7 @@ async fn more_bytes_than_announced_are_refused_and_nothing_is_kept() {
         )
         .await;
     assert_eq!(upload.body["state"], "awaiting_bytes");
-    let usage = usage(&team).await;
+    let usage = usage_of(&team).await;
     assert_eq!(quota_of(&usage, "uploads")["used"], 0);
     assert_eq!(quota_of(&usage, "uploads")["reserved"], 10);
 }
@@ -495,7 +491,7 @@ async fn a_running_pyramid_is_cancelled_and_gives_its_reservation_back() {
     // Within seconds the reservation is back and nothing of the pyramid is counted.
     let mut released = false;
     for _ in 0..100 {
-        let usage = usage(&team).await;
+        let usage = usage_of(&team).await;
         if quota_of(&usage, "pyramids")["reserved"] == 0 {
             assert_eq!(quota_of(&usage, "pyramids")["used"], 0);
             released = true;

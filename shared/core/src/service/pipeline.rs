@@ -88,8 +88,7 @@ pub struct PipelineService {
 /// The id suffix shared by an item and the reservation holding its bytes, so that a step
 /// re-run reserves under the same id and never counts twice.
 pub fn reservation_of(item_id: &str) -> ReservationId {
-    let suffix = item_id.split_once('_').map_or(item_id, |(_, rest)| rest);
-    ReservationId::generate(suffix)
+    ReservationId::generate(suffix(item_id))
 }
 
 /// The database an upload becomes.
@@ -255,7 +254,7 @@ impl PipelineService {
         if upload.state != UploadState::AwaitingBytes {
             return Err(Error::Conflict(format!(
                 "upload {id} is {} and takes no more bytes; announce a new upload",
-                state_name(&upload.state)
+                state_name(upload.state)
             )));
         }
         if upload.expires_at < self.clock.now() {
@@ -338,7 +337,7 @@ impl PipelineService {
         {
             return Err(Error::Conflict(format!(
                 "only a failed upload whose file is kept can be retried; upload {id} is {}",
-                state_name(&upload.state)
+                state_name(upload.state)
             )));
         }
         upload.state = UploadState::Received;
@@ -489,7 +488,7 @@ impl PipelineService {
             if pyramid.state.is_final() {
                 return Err(Error::Conflict(format!(
                     "pyramid {id} is already {}",
-                    pyramid_state_name(pyramid.state)
+                    state_name(pyramid.state)
                 )));
             }
             pyramid.state = PyramidState::Cancelled;
@@ -538,7 +537,7 @@ impl PipelineService {
                 } else {
                     "full"
                 },
-                pyramid_state_name(sample.state)
+                state_name(sample.state)
             )));
         }
         if let Some(full) = &sample.validated_as {
@@ -592,7 +591,7 @@ impl PipelineService {
         ) {
             return Err(Error::Conflict(format!(
                 "only a failed or cancelled pyramid can be retried; pyramid {id} is {}",
-                pyramid_state_name(pyramid.state)
+                state_name(pyramid.state)
             )));
         }
         let database = self
@@ -641,7 +640,7 @@ impl PipelineService {
         if !pyramid.state.is_final() {
             return Err(Error::Conflict(format!(
                 "pyramid {id} is {}; cancel it first",
-                pyramid_state_name(pyramid.state)
+                state_name(pyramid.state)
             )));
         }
         self.items
@@ -677,7 +676,7 @@ impl PipelineService {
         if pyramid.state != PyramidState::Generated {
             return Err(Error::Conflict(format!(
                 "pyramid {id} is {}; its tiles can be seen once it is generated",
-                pyramid_state_name(pyramid.state)
+                state_name(pyramid.state)
             )));
         }
         if z > 30 || u64::from(x) >= 1u64 << z || u64::from(y) >= 1u64 << z {
@@ -799,14 +798,8 @@ pub async fn reserve(
     }
 }
 
-fn state_name(state: &UploadState) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn pyramid_state_name(state: PyramidState) -> String {
+/// A state as the API writes it, e.g. `awaiting_bytes`.
+fn state_name(state: impl Serialize) -> String {
     serde_json::to_value(state)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
